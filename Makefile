@@ -1,0 +1,50 @@
+# cibwatch — every target sets up what it needs on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_STAMP := $(VENV)/.apt-installed
+DEMO_DIR ?= demo-output
+
+.PHONY: all setup demo test bench lint clean apt
+
+all: test
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# System packages: poppler (pdftoppm, to check rendered PDFs as images) and
+# CJK fonts (so Chinese comments render in PDFs). Skipped when present.
+$(APT_STAMP): $(BIN)/python
+	@if ! command -v pdftoppm >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'cjk'; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-noto-cjk fonts-dejavu-core >/dev/null) \
+	      || echo "warning: apt-get could not install poppler-utils/fonts-noto-cjk"; \
+	  else \
+	    echo "warning: run as root or install poppler-utils and fonts-noto-cjk yourself"; \
+	  fi; \
+	fi
+	touch $@
+
+setup: $(STAMP) $(APT_STAMP)
+
+demo: setup
+	$(BIN)/cibwatch demo --out $(DEMO_DIR)
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python -m bench.run_all
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info src/*.egg-info cibwatch.duckdb
