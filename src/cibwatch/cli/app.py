@@ -69,3 +69,8 @@ def run_app() -> None:
             highlight=False,
         )
         sys.exit(2)
+
+
+@app.callback()
+def _root() -> None:
+    """Find coordinated inauthentic behaviour aimed at public figures, explain it, and produce the response."""
