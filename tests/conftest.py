@@ -44,7 +44,9 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
                 mp.setenv(k, v)
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
-        from cibwatch.cli import app as app_mod
+        import importlib
+
+        app_mod = importlib.import_module("cibwatch.cli.app")
 
         # Rich consoles bind to the streams at creation; point them at ours.
         app_mod.console.file = out

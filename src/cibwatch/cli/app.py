@@ -53,7 +53,7 @@ def fail(message: str, code: int = 1) -> None:
 def run_app() -> None:
     """Run the app; typed library errors become one readable line and exit code 1."""
     try:
-        app()  # standalone: usage errors, --help and exit codes are handled here
+        app(prog_name="cibwatch")  # standalone: usage errors, --help and exit codes are handled here
     except CibwatchError as exc:
         err_console.print(f"Error: {exc.user_message()}", markup=False, highlight=False)
         sys.exit(1)

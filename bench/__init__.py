@@ -1,0 +1,1 @@
+"""cibwatch benchmarks: run with `make bench` (python -m bench.run_all)."""
