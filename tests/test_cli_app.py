@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+
 def test_help_lists_commands(cli):
     r = cli("--help")
     assert r.exit_code == 0

@@ -284,7 +284,7 @@ _RESULT_TABLES = (
 
 
 def _utcnow() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
 class Store:
@@ -321,14 +321,14 @@ class Store:
 
     # -- construction helpers -------------------------------------------
     @classmethod
-    def memory(cls) -> "Store":
+    def memory(cls) -> Store:
         """An empty in-memory store (for tests and notebooks)."""
         return cls(":memory:")
 
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -376,16 +376,16 @@ class Store:
         """Rows of a query as dicts."""
         cur = self.execute(sql, params)
         cols = [d[0] for d in cur.description] if cur.description else []
-        return [dict(zip(cols, row)) for row in cur.fetchall()]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
     def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """A query's result as a ``pyarrow.Table``."""
-        return self.execute(sql, params).fetch_arrow_table()
+        return self.execute(sql, params).to_arrow_table()
 
     def count(self, table: str) -> int:
         if table not in self.tables():
             raise StoreError(f"no table {table!r} in the store")
-        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()  # noqa: S608 - table checked against tables()
         return int(row[0]) if row else 0
 
     def tables(self) -> list[str]:
@@ -440,4 +440,4 @@ class Store:
         """Remove every result row of a run (used when a run fails half-way)."""
         with self.transaction():
             for t in _RESULT_TABLES:
-                self.execute(f"DELETE FROM {t} WHERE run_id = ?", [run_id])
+                self.execute(f"DELETE FROM {t} WHERE run_id = ?", [run_id])  # noqa: S608 - t from _RESULT_TABLES
