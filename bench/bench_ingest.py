@@ -1,0 +1,110 @@
+"""Ingest throughput and memory against DuckDB's own raw scan of the same file.
+
+Generates an X API v2 JSONL file and an IO-archive CSV (1,000,000 rows each by
+default; ``--rows N`` or ``BENCH_QUICK=1`` for 100,000), then measures, each in
+a fresh process:
+
+* ``cibwatch`` ingest into a new store file: wall time, rows/s, peak RSS;
+* the floor: ``SELECT count(*)`` over ``read_json_auto`` / ``read_csv_auto``.
+
+Prints a table and writes ``bench/out/ingest.json`` (targets: within 3x of
+the raw scan, under 1.5 GB peak RSS). Run: ``python -m bench.bench_ingest``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+RSS_TARGET_MB = 1536
+RATIO_TARGET = 3.0
+
+_MEASURE = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    kind, path, db = sys.argv[1], sys.argv[2], sys.argv[3]
+    t0 = time.perf_counter()
+    if kind == "cibwatch":
+        from cibwatch import Store
+        from cibwatch.ingest import ingest_paths
+        with Store(db) as store:
+            rep = ingest_paths(store, [path], progress=False)
+        rows = rep.rows_read
+        extra = {"stored": rep.stored, "quarantined": rep.quarantined}
+    else:
+        import duckdb
+        fn = "read_json_auto" if path.endswith(".jsonl") else "read_csv_auto"
+        rows = duckdb.connect().execute(f"SELECT count(*) FROM {fn}(?)", [path]).fetchall()[0][0]
+        extra = {}
+    secs = time.perf_counter() - t0
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": secs, "peak_rss_mb": rss_mb, **extra}))
+    """
+)
+
+
+def _measure(kind: str, path: Path, db: Path) -> dict:
+    out = subprocess.check_output([sys.executable, "-c", _MEASURE, kind, str(path), str(db)], text=True)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cibwatch.ingest.synth import write_io_archive_csv, write_x_v2_jsonl
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = 100_000 if os.environ.get("BENCH_QUICK") else 1_000_000
+    ap.add_argument("--rows", type=int, default=default, help=f"rows per file (default {default:,})")
+    args = ap.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="cibwatch-bench-") as tmp:
+        t = Path(tmp)
+        files = {
+            "x-v2 JSONL": write_x_v2_jsonl(t / "x.jsonl", args.rows, seed=1),
+            "IO-archive CSV": write_io_archive_csv(t / "io.csv", args.rows, seed=2),
+        }
+        for label, path in files.items():
+            raw = _measure("raw", path, t / "unused.duckdb")
+            ours = _measure("cibwatch", path, t / f"{path.stem}.duckdb")
+            results.append(
+                {
+                    "input": label,
+                    "rows": ours["rows"],
+                    "file_mb": round(path.stat().st_size / 2**20, 1),
+                    "cibwatch_s": round(ours["seconds"], 2),
+                    "cibwatch_rows_per_s": round(ours["rows"] / ours["seconds"]),
+                    "cibwatch_peak_rss_mb": round(ours["peak_rss_mb"]),
+                    "duckdb_scan_s": round(raw["seconds"], 2),
+                    "ratio_to_scan": round(ours["seconds"] / raw["seconds"], 1),
+                    "stored": ours["stored"],
+                    "quarantined": ours["quarantined"],
+                }
+            )
+    head = f"{'input':16} {'rows':>9} {'MB':>6} {'ingest s':>9} {'rows/s':>9} {'RSS MB':>7} {'scan s':>7} {'ratio':>6}"
+    print(head)
+    for r in results:
+        print(
+            f"{r['input']:16} {r['rows']:>9,} {r['file_mb']:>6} {r['cibwatch_s']:>9} {r['cibwatch_rows_per_s']:>9,} "
+            f"{r['cibwatch_peak_rss_mb']:>7} {r['duckdb_scan_s']:>7} {r['ratio_to_scan']:>5}x"
+        )
+    headline = {
+        f"{r['input']} ingest": f"{r['cibwatch_rows_per_s']:,} rows/s, {r['ratio_to_scan']}x raw scan "
+        f"(target {RATIO_TARGET}x), peak {r['cibwatch_peak_rss_mb']} MB (target < {RSS_TARGET_MB})"
+        for r in results
+    }
+    (OUT / "ingest.json").write_text(
+        json.dumps({"rows": args.rows, "results": results, "headline": headline}, indent=2)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
