@@ -1,0 +1,88 @@
+"""``report``, ``brief``, ``referral`` and ``export``: thin commands over :mod:`cibwatch.outputs`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import outputs
+from ..outputs.brief import reached_targets
+from .app import DbOption, app, open_store
+
+Out = Annotated[Path, typer.Option("--out", help="Output directory or file.")]
+Run = Annotated[Optional[str], typer.Option("--run", help="Run id (default: latest detect run).")]
+
+
+def _print(paths: list[Path]) -> None:
+    for p in paths:
+        typer.echo(str(p))
+
+
+@app.command()
+def report(
+    campaign: str,
+    out: Out,
+    format: Annotated[str, typer.Option("--format")] = "html,pdf",
+    run: Run = None,
+    db: DbOption = None,
+) -> None:
+    """Write the case report of CAMPAIGN (or `all`)."""
+    with open_store(db) as s:
+        _print(
+            outputs.write_report(
+                s, campaign, out, formats=tuple(f.strip() for f in format.split(",") if f.strip()), run_id=run
+            )
+        )
+
+
+@app.command()
+def brief(
+    target: Annotated[str, typer.Option("--target")],
+    out: Out,
+    lang: Annotated[Optional[str], typer.Option("--lang")] = None,
+    run: Run = None,
+    db: DbOption = None,
+) -> None:
+    """Write a brief (HTML, PDF, .eml) for a target (or `all` reached targets)."""
+    with open_store(db) as s:
+        ids = reached_targets(s, run) if target == "all" else [target]
+        _print([p for t in ids for p in outputs.write_brief(s, t, out, lang=lang, run_id=run)])
+
+
+@app.command()
+def referral(
+    platform: Annotated[str, typer.Option("--platform")],
+    out: Out,
+    campaign: Annotated[Optional[str], typer.Option("--campaign")] = None,
+    run: Run = None,
+    db: DbOption = None,
+) -> None:
+    """Write a referral package (CSV + JSON) for a platform."""
+    with open_store(db) as s:
+        _print(outputs.write_referral(s, platform, out, campaign_id=campaign, run_id=run))
+
+
+@app.command()
+def export(
+    kind: str,
+    out: Out,
+    campaign: Annotated[Optional[str], typer.Option("--campaign")] = None,
+    flavour: Annotated[str, typer.Option("--flavour")] = "coortweet",
+    run: Run = None,
+    db: DbOption = None,
+) -> None:
+    """Export stix | gexf | graphml | csv."""
+    with open_store(db) as s:
+        if kind == "stix":
+            p = outputs.export_stix(s, out, campaign_id=campaign, run_id=run)
+        elif kind in ("gexf", "graphml"):
+            p = outputs.export_graph(s, out, kind, campaign_id=campaign, run_id=run)
+        elif kind == "csv":
+            p = outputs.export_tables(s, out, campaign_id=campaign, run_id=run, flavour=flavour)
+        else:
+            from ..errors import ParameterError
+
+            raise ParameterError("kind", "stix, gexf, graphml or csv", kind)
+        _print([p])
