@@ -80,7 +80,8 @@ def test_detect_finds_the_planted_campaign_and_not_the_pile_on(store):
     assert c["id"] == "C01" and c["size"] == 20
     assert c["accounts"] == [f"x:{b}" for b in BOTS]
     assert c["targets"] == ["T1"]
-    assert c["classification"] is None
+    # the assessment stage ran inside the run: coordinated, but with no state-style signs
+    assert c["classification"] == "unattributed"
     assert set(c["signals"]) >= {"reply", "url", "domain", "mention"}
     sig_nodes = {r["a"] for r in store.query("SELECT a FROM edges WHERE run_id = ? AND significant", [run_id])}
     assert all(n.startswith("x:bot") for n in sig_nodes)

@@ -32,8 +32,18 @@ if TYPE_CHECKING:
 
 __all__ = ["detect", "collect_traces", "POST_CAMPAIGN_STAGES", "DEFAULT_KEEP_EDGES"]
 
-#: Stages run after campaigns, each ``fn(store, run_id) -> None`` (the assessment goes here).
-POST_CAMPAIGN_STAGES: tuple[Callable[[Store, str], None], ...] = ()
+
+
+def assess_stage(store: Store, run_id: str) -> None:
+    """The assessment stage (:func:`cibwatch.assess.assess_run` with default parameters)."""
+    from .assess import assess_run  # imported here: the assessment reads this module's results
+
+    assess_run(store, run_id)
+
+
+#: Stages run after campaigns, each ``fn(store, run_id) -> None``, inside the run
+#: (a failing stage fails the run and removes its results).
+POST_CAMPAIGN_STAGES: tuple[Callable[[Store, str], None], ...] = (assess_stage,)
 
 #: Non-significant edges stored per run, besides all significant ones.
 DEFAULT_KEEP_EDGES = 100_000
