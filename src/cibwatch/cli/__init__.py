@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "assess_cmds",
     "output_cmds",
     "simulate_cmds",
+    "demo_cmds",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .. import disarm
 from ..errors import ParameterError
@@ -39,6 +40,35 @@ def write_report(
         if "pdf" in formats:
             paths.append(html_to_pdf(html, stem.with_suffix(".pdf")))
     return paths
+
+
+def _narratives(nar: Any) -> list[dict[str, Any]]:
+    """Narrative items ``{lang, n_posts, representative}`` from a campaign profile.
+
+    The profile lists text clusters (``narratives.clusters``); a campaign
+    without text clusters falls back to its most repeated messages per language.
+    """
+    if isinstance(nar, list):  # profiles written before narratives were grouped
+        clusters, repeated = nar, {}
+    else:
+        clusters, repeated = nar.get("clusters") or [], nar.get("repeated_messages") or {}
+    items = [
+        {
+            "lang": c.get("lang") or ", ".join(c.get("langs") or []) or "und",
+            "n_posts": c.get("n_posts"),
+            "representative": defang(c.get("representative")),
+        }
+        for c in clusters
+        if c.get("representative")
+    ]
+    if not items:
+        items = [
+            {"lang": lang, "n_posts": m.get("count"), "representative": defang(m.get("text"))}
+            for lang, msgs in repeated.items()
+            for m in msgs
+            if m.get("text")
+        ]
+    return items
 
 
 def _html(store: Store, run: str, cid: str) -> str:
@@ -91,7 +121,7 @@ def _html(store: Store, run: str, cid: str) -> str:
         network=charts.network(
             [a["node"] for a in accts], [(e["a"], e["b"], e["weight"] or 0) for e in es], seed=run_info.get("seed") or 0
         ),
-        narratives=[{**n, "representative": defang(n.get("representative"))} for n in narratives],
+        narratives=_narratives(narratives),
         targets=targets,
         accounts=accts,
         evidence=evidence[:60],
