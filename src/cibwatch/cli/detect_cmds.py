@@ -133,20 +133,28 @@ def campaigns_cmd(
     from rich.table import Table
 
     table = Table(title=f"Campaigns of {report['run_id']}")
-    for col in ("id", "size", "score", "top signals", "targets", "first seen", "last seen"):
+    for col in ("id", "class", "size", "score", "top signals", "targets", "first seen", "last seen"):
         table.add_column(col, overflow="fold")
 
     def short(t: str | None) -> str:
-        return t[:16].replace("T", " ") if t else "-"
+        return t[:10] if t else "-"
 
-    for c in report["campaigns"]:
+    def some(items: list[str], n: int = 3) -> str:
+        if not items:
+            return "-"
+        more = f" +{len(items) - n} more" if len(items) > n else ""
+        return ", ".join(items[:n]) + more
+
+    order = {"state_style": 0, "unattributed": 1}
+    for c in sorted(report["campaigns"], key=lambda c: (order.get(c.get("classification") or "", 2), -(c["score"] or 0), c["id"])):
         top = sorted(c["signals"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         table.add_row(
             c["id"],
+            (c.get("classification") or "-").replace("_", "-"),
             str(c["size"]),
-            f"{c['score']:.1f}",
+            f"{c['score']:.2f}" if c["score"] is not None else "-",
             ", ".join(f"{k} {v}" for k, v in top),
-            ", ".join(c["targets"]) or "-",
+            some(c["targets"]),
             short(c["first_seen"]),
             short(c["last_seen"]),
         )
