@@ -113,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         "assess_s": round(t_assess, 2), "peak_rss_mb": round(rss_mb), "evidence_rows": res.evidence_rows,
         "classification": res.campaigns[0]["classification"], "targets_assessed": len(res.threats),
     }
+    out["headline"] = {
+        "assess_run": f"{out['assess_s']} s, {out['peak_rss_mb']} MB peak for {args.accounts:,} campaign accounts "
+        f"among {args.organic:,} organic posts",
+    }
     print(json.dumps(out, indent=2))
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "assess.json").write_text(json.dumps(out, indent=2))
