@@ -200,3 +200,16 @@ def test_engine_is_chosen_in_one_place():
     with pytest.raises(ParameterError) as exc:
         get_engine("hadoop")
     assert exc.value.name == "engine"
+
+
+def test_probe_runs_never_become_the_latest_detect_run(store):
+    _scenario(store)
+    main_run = pipeline.detect(store, seed=0)
+    probe = pipeline.detect(store, seed=0, run_kind="detect-probe")
+    assert probe != main_run
+    assert store.latest_run("detect")["run_id"] == main_run
+    assert store.latest_run("detect-probe")["run_id"] == probe
+    # the probe run is complete and assessed like any other
+    assert store.query("SELECT count(*) AS n FROM campaigns WHERE run_id = ? AND classification IS NOT NULL", [probe])[0]["n"] >= 1
+    with pytest.raises(ParameterError):
+        pipeline.detect(store, run_kind="nightly")

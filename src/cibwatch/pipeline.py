@@ -30,7 +30,7 @@ from .signals import TRACE_SCHEMA, SignalContext, available_signals, get_signal
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["detect", "collect_traces", "POST_CAMPAIGN_STAGES", "DEFAULT_KEEP_EDGES"]
+__all__ = ["detect", "collect_traces", "POST_CAMPAIGN_STAGES", "DEFAULT_KEEP_EDGES", "DEFAULT_WINDOW"]
 
 
 
@@ -44,6 +44,11 @@ def assess_stage(store: Store, run_id: str) -> None:
 #: Stages run after campaigns, each ``fn(store, run_id) -> None``, inside the run
 #: (a failing stage fails the run and removes its results).
 POST_CAMPAIGN_STAGES: tuple[Callable[[Store, str], None], ...] = (assess_stage,)
+
+#: Default time window of ``detect`` in seconds: Spamouflage waves flood one
+#: post within minutes, so a co-action within five minutes counts; the null
+#: model, not the window, keeps chance meetings out (see docs/coordination.md).
+DEFAULT_WINDOW = 300
 
 #: Non-significant edges stored per run, besides all significant ones.
 DEFAULT_KEEP_EDGES = 100_000
@@ -95,7 +100,7 @@ def _check_time(name: str, value: Any) -> _dt.datetime | None:
 def detect(
     store: Store,
     *,
-    window: int = 60,
+    window: int = DEFAULT_WINDOW,
     min_participation: int = 2,
     signals: Sequence[str] | str | None = None,
     since: Any = None,
@@ -105,13 +110,19 @@ def detect(
     resolution: float = 1.0,
     min_campaign_size: int = 3,
     keep_edges: int = DEFAULT_KEEP_EDGES,
+    run_kind: str = "detect",
     **engine_params: Any,
 ) -> str:
     """Run detection on the store and return the run id.
 
     ``engine_params`` go to :class:`cibwatch.coordination.CoordinationDetector`
-    (``alpha``, ``min_objects``, ``max_pairs_per_trace``, …).
+    (``alpha``, ``min_objects``, ``max_pairs_per_trace``, …). ``run_kind`` is
+    the run's kind in the ``runs`` table: ``"detect"`` for runs that commands
+    default to (the latest one), ``"detect-probe"`` for the day-by-day runs of
+    time-to-detection, which must not become "the latest run".
     """
+    if run_kind not in ("detect", "detect-probe"):
+        raise ParameterError("run_kind", "detect or detect-probe", run_kind)
     names = _signal_names(signals)
     since_dt, until_dt = _check_time("since", since), _check_time("until", until)
     if since_dt and until_dt and since_dt >= until_dt:
@@ -132,7 +143,7 @@ def detect(
         "seed": seed,
         **engine_params,
     }
-    run_id = store.new_run("detect", params, seed)
+    run_id = store.new_run(run_kind, params, seed)
     try:
         ctx = SignalContext(run_id=run_id, since=since_dt, until=until_dt, params=dict(params), seed=seed)
         traces, per_signal = collect_traces(store, ctx, names)

@@ -66,7 +66,7 @@ def coshare_cmd(
 
 @app.command("detect")
 def detect_cmd(
-    window: Annotated[int, typer.Option("--window", help="Time window in seconds (inclusive).")] = 60,
+    window: Annotated[int, typer.Option("--window", help="Time window in seconds (inclusive).")] = 300,
     min_participation: Annotated[
         int, typer.Option("--min-participation", help="Distinct objects each account of an edge must have co-acted on.")
     ] = 2,

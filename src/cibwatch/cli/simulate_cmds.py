@@ -39,23 +39,16 @@ def simulate_cmd(
 
 
 def pipeline_detect_fn(store: Any) -> Any:
-    """``until -> run_id`` over ``cibwatch.pipeline.detect(store, until=...)``.
+    """``until -> run_id`` over ``cibwatch.pipeline.detect(store, until=..., run_kind="detect-probe")``.
 
-    If the run's campaigns come back without a classification, the assessment
-    stage (``cibwatch.assess.assess_run``) is run on it so they can be scored.
+    The probe runs (detection and assessment on the data before ``until``) are
+    recorded as ``detect-probe`` so that they never become the latest
+    ``detect`` run that other commands default to.
     """
     from .. import pipeline
 
     def detect_until(until: _dt.datetime) -> str:
-        run_id = pipeline.detect(store, until=until)
-        unclassified = store.query(
-            "SELECT count(*) AS n FROM campaigns WHERE run_id = ? AND classification IS NULL", [run_id]
-        )[0]["n"]
-        if unclassified:
-            from ..assess import assess_run
-
-            assess_run(store, run_id)
-        return str(run_id)
+        return str(pipeline.detect(store, until=until, run_kind="detect-probe"))
 
     return detect_until
 
