@@ -14,19 +14,23 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# torch is installed on its own first, pinned to the CPU build: left to the
+# resolver, sentence-transformers would pull a CUDA build of several GB.
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev,embed]'
 	touch $@
 
 # System packages: poppler (pdftoppm, to check rendered PDFs as images), CJK
-# fonts (so Chinese comments render in PDFs) and HarfBuzz-Subset (WeasyPrint
+# fonts and Noto for other scripts and emoji (so every comment renders in PDFs) and HarfBuzz-Subset (WeasyPrint
 # embeds font subsets with it: a report PDF takes 1 s instead of 18 s).
 # Skipped when present.
 $(APT_STAMP): $(BIN)/python
 	@if ! command -v pdftoppm >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'cjk' \
-	     || ! ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset'; then \
+	     || ! ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset' \
+	     || ! fc-list 2>/dev/null | grep -qi 'NotoColorEmoji' || ! fc-list 2>/dev/null | grep -qi 'NotoSansBengali'; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-noto-cjk fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji libharfbuzz-subset0 >/dev/null) \
 	      || echo "warning: apt-get could not install poppler-utils/fonts-noto-cjk/libharfbuzz-subset0"; \
 	  else \
 	    echo "warning: run as root or install poppler-utils, fonts-noto-cjk and libharfbuzz-subset0 yourself"; \
