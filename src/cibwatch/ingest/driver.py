@@ -5,20 +5,22 @@ For each input file the driver
 1. hashes its bytes (``source_id`` = sha256) and looks it up in ``sources``:
    a *complete* source is skipped, a *running* one (an interrupted ingest)
    resumes after its ``resume_offset`` units;
-2. streams the reader's events and commits them in chunks of about
-   ``chunk_size`` rows. Each chunk is one transaction holding the posts
-   upsert, the accounts upsert, the account-history upsert, the quarantine
-   rows and the ``sources`` counters with the new ``resume_offset``, so a
-   crash at any point leaves ``rows_read = stored + quarantined`` true and a
-   re-run continues where the last commit ended;
-3. marks the source complete.
+2. reads it with the format's bulk reader when it has one (DuckDB / PyArrow
+   parse and normalise whole blocks; :mod:`~cibwatch.ingest.bulk`), else with
+   its Python reader, and stages the rows in a
+   :class:`~cibwatch.ingest.writer.ChunkWriter`;
+3. commits every ``chunk_size`` rows (at a unit boundary) in one transaction
+   holding the posts, accounts, account history and quarantine rows and the
+   ``sources`` counters with the new ``resume_offset``, so a crash at any
+   point leaves ``rows_read = stored + quarantined`` true and a re-run
+   continues where the last commit ended;
+4. marks the source complete.
 
-Chunks go to DuckDB as Arrow tables (``INSERT ... SELECT ... ON CONFLICT DO
-UPDATE``), which is what keeps a million-row file fast; memory is bounded by
-the chunk size. Posts are keyed by ``(platform, post_id)``: a later copy of a
-post updates its text and metrics without a duplicate. Accounts keep the
-earliest and latest post time as ``first_seen`` / ``last_seen``, and every
-handle and display name ever seen goes to ``account_history``.
+Posts are keyed by ``(platform, post_id)``: a later copy of a post updates
+its text and metrics without a duplicate. Accounts keep the earliest and
+latest post time as ``first_seen`` / ``last_seen``, and every handle and
+display name ever seen goes to ``account_history``. Memory is bounded by the
+chunk size and the bulk readers' block size.
 """
 
 from __future__ import annotations
@@ -26,121 +28,29 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
 
 from ..errors import ParameterError, UnknownFormatError
 from ..store import Store
 from . import meta_graph as _meta  # noqa: F401 - registers the reader
 from . import tabular as _tab  # noqa: F401 - registers the readers
 from . import x_v2 as _xv2  # noqa: F401 - registers the reader
-from .formats import FORMATS, ReadContext, Reject, Row, detect_format, format_names
-from .source import expand_paths, file_sha256, open_binary, truncate_raw
+from .bulk import NotBulk, bulk_blocks
+from .formats import BULK, FORMATS, ReadContext, detect_format, format_names
+from .source import expand_paths, file_sha256, open_binary
+from .writer import SEQ_PER_UNIT, ChunkWriter
 
-__all__ = ["ingest_paths", "IngestReport", "SourceReport"]
+__all__ = ["ingest_paths", "IngestReport", "SourceReport", "DEFAULT_CHUNK_SIZE"]
 
-_POST_COLS = [
-    ("platform", pa.string()),
-    ("post_id", pa.string()),
-    ("account_id", pa.string()),
-    ("created_at", pa.timestamp("us")),
-    ("text", pa.string()),
-    ("lang", pa.string()),
-    ("conversation_id", pa.string()),
-    ("reply_to_post_id", pa.string()),
-    ("reply_to_account_id", pa.string()),
-    ("repost_of_post_id", pa.string()),
-    ("repost_of_account_id", pa.string()),
-    ("quote_of_post_id", pa.string()),
-    ("root_post_id", pa.string()),
-    ("urls", pa.list_(pa.string())),
-    ("hashtags", pa.list_(pa.string())),
-    ("mentions", pa.list_(pa.string())),
-    ("media_hashes", pa.list_(pa.string())),
-    ("like_count", pa.int64()),
-    ("reply_count", pa.int64()),
-    ("repost_count", pa.int64()),
-    ("quote_count", pa.int64()),
-    ("client", pa.string()),
-]
-_POST_SCHEMA = pa.schema([*_POST_COLS, ("source_line", pa.int64()), ("prio", pa.int8()), ("seq", pa.int64())])
-_ACC_COLS = [
-    ("platform", pa.string()),
-    ("account_id", pa.string()),
-    ("handle", pa.string()),
-    ("display_name", pa.string()),
-    ("created_at", pa.timestamp("us")),
-    ("followers", pa.int64()),
-    ("following", pa.int64()),
-    ("description", pa.string()),
-    ("location", pa.string()),
-    ("account_lang", pa.string()),
-    ("profile_image_url", pa.string()),
-    ("seen_at", pa.timestamp("us")),
-]
-_ACC_SCHEMA = pa.schema([*_ACC_COLS, ("seq", pa.int64())])
-_Q_SCHEMA = pa.schema(
-    [
-        ("record_no", pa.int64()),
-        ("line", pa.int64()),
-        ("byte_offset", pa.int64()),
-        ("reason", pa.string()),
-        ("raw", pa.string()),
-    ]
-)
-
-_PC = [c for c, _ in _POST_COLS]
-_UPDATABLE = [c for c in _PC if c not in ("platform", "post_id")]
-# The statements below are built once from constant column names; values are bound parameters.
-_POSTS_UPSERT = (
-    f"INSERT INTO posts ({', '.join(_PC)}, source_line, source_id, ingested_at) "  # noqa: S608
-    f"SELECT {', '.join(_PC)}, source_line, ?, ? FROM _cw_stage_posts "  # noqa: S608
-    "QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY prio DESC, seq DESC) = 1 "
-    "ON CONFLICT (platform, post_id) DO UPDATE SET "
-    + ", ".join(f"{c} = COALESCE(excluded.{c}, posts.{c})" for c in _UPDATABLE)
-    + ", source_line = excluded.source_line, source_id = excluded.source_id, ingested_at = excluded.ingested_at"
-)
-_ACC_FIELDS = [
-    "handle",
-    "display_name",
-    "created_at",
-    "followers",
-    "following",
-    "description",
-    "location",
-    "account_lang",
-    "profile_image_url",
-]
-_ACCOUNTS_UPSERT = (
-    "INSERT INTO accounts (platform, account_id, " + ", ".join(_ACC_FIELDS) + ", first_seen, last_seen, source_id) "  # noqa: S608
-    "SELECT platform, account_id, "
-    + ", ".join(f"arg_max({c}, seq) FILTER (WHERE {c} IS NOT NULL)" for c in _ACC_FIELDS)
-    + ", min(seen_at), max(seen_at), ? FROM _cw_stage_acc GROUP BY platform, account_id "
-    "ON CONFLICT (platform, account_id) DO UPDATE SET "
-    + ", ".join(
-        f"{c} = CASE WHEN accounts.last_seen IS NULL OR excluded.last_seen >= accounts.last_seen "
-        f"THEN COALESCE(excluded.{c}, accounts.{c}) ELSE COALESCE(accounts.{c}, excluded.{c}) END"
-        for c in _ACC_FIELDS
-    )
-    + ", first_seen = least(accounts.first_seen, excluded.first_seen), "
-    "last_seen = greatest(accounts.last_seen, excluded.last_seen)"
-)
-_HISTORY_UPSERT = (
-    "INSERT INTO account_history (platform, account_id, field, value, first_seen, last_seen, source_id) "
-    "SELECT platform, account_id, 'handle', handle, min(seen_at), max(seen_at), ? FROM _cw_stage_acc "
-    "WHERE handle IS NOT NULL GROUP BY platform, account_id, handle "
-    "UNION ALL "
-    "SELECT platform, account_id, 'display_name', display_name, min(seen_at), max(seen_at), ? FROM _cw_stage_acc "
-    "WHERE display_name IS NOT NULL GROUP BY platform, account_id, display_name "
-    "ON CONFLICT (platform, account_id, field, value) DO UPDATE SET "
-    "first_seen = least(account_history.first_seen, excluded.first_seen), "
-    "last_seen = greatest(account_history.last_seen, excluded.last_seen)"
-)
-
+#: Rows per transaction. Chunks above DuckDB's row-group size (122,880 rows)
+#: are written to the database file directly instead of through the WAL.
+DEFAULT_CHUNK_SIZE = 250_000
+_PROGRESS_EVERY = 10_000  # rows between progress updates on the Python path
 
 _DEFAULT_PLATFORM = {"x-v2": "x", "x-io-archive": "x", "meta-graph": "facebook", "cnt": "x", "coortweet": "x"}
 
@@ -198,86 +108,6 @@ class IngestReport:
         }
 
 
-class _Chunk:
-    """Column buffers for one transaction."""
-
-    def __init__(self) -> None:
-        self.posts: dict[str, list[Any]] = {n: [] for n in _POST_SCHEMA.names}
-        self.accs: dict[str, list[Any]] = {n: [] for n in _ACC_SCHEMA.names}
-        self.q: dict[str, list[Any]] = {n: [] for n in _Q_SCHEMA.names}
-        self.rows = self.stored = self.quarantined = 0
-        self.seq = 0
-
-    def _post(self, p: dict[str, Any], line: int | None, prio: int) -> None:
-        cols = self.posts
-        for c in _PC:
-            cols[c].append(p[c])
-        cols["source_line"].append(line)
-        cols["prio"].append(prio)
-        cols["seq"].append(self.seq)
-        self.seq += 1
-
-    def _acc(self, a: dict[str, Any]) -> None:
-        cols = self.accs
-        for c, _ in _ACC_COLS:
-            cols[c].append(a[c])
-        cols["seq"].append(self.seq)
-        self.seq += 1
-
-    def add(self, ev: Row | Reject, record_no: int) -> None:
-        self.rows += 1
-        if isinstance(ev, Row):
-            self.stored += 1
-            self._post(ev.post, ev.line, 1)
-            for p in ev.extra_posts:
-                self._post(p, ev.line, 0)
-            for a in ev.accounts:
-                self._acc(a)
-        else:
-            self.quarantined += 1
-            q = self.q
-            q["record_no"].append(record_no)
-            q["line"].append(ev.line)
-            q["byte_offset"].append(ev.offset)
-            q["reason"].append(ev.reason)
-            q["raw"].append(truncate_raw(ev.raw))
-
-
-def _write_chunk(store: Store, ch: _Chunk, source_id: str, path: str, resume_offset: int) -> None:
-    now = _utcnow()
-    con = store.con
-    with store.transaction():
-        if ch.posts["post_id"]:
-            con.register("_cw_stage_posts", pa.table(ch.posts, schema=_POST_SCHEMA))
-            try:
-                con.execute(_POSTS_UPSERT, [source_id, now])
-            finally:
-                con.unregister("_cw_stage_posts")
-        if ch.accs["account_id"]:
-            con.register("_cw_stage_acc", pa.table(ch.accs, schema=_ACC_SCHEMA))
-            try:
-                con.execute(_ACCOUNTS_UPSERT, [source_id])
-                con.execute(_HISTORY_UPSERT, [source_id, source_id])
-            finally:
-                con.unregister("_cw_stage_acc")
-        if ch.q["record_no"]:
-            con.register("_cw_stage_q", pa.table(ch.q, schema=_Q_SCHEMA))
-            try:
-                con.execute(
-                    "INSERT INTO quarantine (source_id, path, record_no, line, byte_offset, reason, raw, quarantined_at) "
-                    "SELECT ?, ?, record_no, line, byte_offset, reason, raw, ? FROM _cw_stage_q "
-                    "ON CONFLICT (source_id, record_no) DO NOTHING",
-                    [source_id, path, now],
-                )
-            finally:
-                con.unregister("_cw_stage_q")
-        con.execute(
-            "UPDATE sources SET rows_read = rows_read + ?, stored = stored + ?, quarantined = quarantined + ?, "
-            "resume_offset = ? WHERE source_id = ?",
-            [ch.rows, ch.stored, ch.quarantined, resume_offset, source_id],
-        )
-
-
 def _resolve_format(path: Path, fmt: str, mapping: dict[str, str] | None) -> str:
     if fmt != "auto":
         return fmt
@@ -332,6 +162,7 @@ def _ingest_one(
     chunk_size: int,
     progress: _Progress,
     on_chunk: Callable[[SourceReport], None] | None = None,
+    bulk: bool = True,
 ) -> SourceReport:
     source_id = file_sha256(path)
     existing = store.query("SELECT * FROM sources WHERE source_id = ?", [source_id])
@@ -378,35 +209,68 @@ def _ingest_one(
             ],
         )
     ctx = ReadContext(path=path, platform=platform, mapping=dict(mapping or {}), skip_units=skip)
-    record_no = first_row = report.rows_read
+    first_row = report.rows_read
     task = progress.task(path.name)
-    started = _dt.datetime.now()
-    ch = _Chunk()
-    last_unit = -1
+    started = time.perf_counter()
+    writer = ChunkWriter(store, source_id, str(path), rows_before=report.rows_read, background=True)
+    inflight: list[Future[tuple[int, int, int]]] = []
+
+    def settle() -> None:
+        """Wait for the commit in flight and count it."""
+        if inflight:
+            rows, stored, quarantined = inflight.pop().result()
+            report.rows_read += rows
+            report.stored += stored
+            report.quarantined += quarantined
+            if on_chunk is not None:
+                on_chunk(report)
+
+    def commit(resume_offset: int) -> None:
+        settle()  # one commit in flight at a time, in order
+        inflight.append(writer.commit(resume_offset))
+
+    shown = [0]
+
+    def show() -> None:
+        done = report.rows_read + writer.pending
+        shown[0] = writer.record_no
+        progress.update(task, done, (done - first_row) / max(time.perf_counter() - started, 1e-9))
+
     try:
-        for ev in FORMATS[fmt](ctx):
-            if ch.rows >= chunk_size and ev.unit != last_unit:
-                _write_chunk(store, ch, source_id, str(path), ev.unit)
-                report.rows_read += ch.rows
-                report.stored += ch.stored
-                report.quarantined += ch.quarantined
-                ch = _Chunk()
-                secs = max((_dt.datetime.now() - started).total_seconds(), 1e-9)
-                progress.update(task, report.rows_read, (report.rows_read - first_row) / secs)
-                if on_chunk is not None:
-                    on_chunk(report)
-            record_no += 1
-            ch.add(ev, record_no)
-            last_unit = ev.unit
-        _write_chunk(store, ch, source_id, str(path), ctx.units)
+        read_python = True
+        spec = BULK.get(fmt) if bulk else None
+        if spec is not None:
+            try:
+                for units in bulk_blocks(spec, ctx, store.con, writer, max_lines=chunk_size):
+                    if writer.pending >= chunk_size:
+                        commit(units)
+                    show()
+                read_python = False
+            except NotBulk:
+                pass
+        if read_python:
+            last_unit, seq = -1, 0
+            for ev in FORMATS[fmt](ctx):
+                if ev.unit != last_unit:
+                    if writer.pending >= chunk_size:
+                        commit(ev.unit)
+                    if writer.record_no - shown[0] >= _PROGRESS_EVERY:
+                        show()
+                    last_unit, seq = ev.unit, ev.unit * SEQ_PER_UNIT
+                seq = writer.add(ev, seq)
+        commit(ctx.units)
+        settle()
     except BaseException:
+        try:
+            settle()
+        except BaseException:  # noqa: S110 - the first error is the one to report
+            pass
         if not existing and report.rows_read == 0:
             # nothing committed (e.g. a missing column): forget the source so a fixed re-run starts clean
             store.execute("DELETE FROM sources WHERE source_id = ? AND rows_read = 0", [source_id])
         raise
-    report.rows_read += ch.rows
-    report.stored += ch.stored
-    report.quarantined += ch.quarantined
+    finally:
+        writer.close()
     store.execute("UPDATE sources SET status = 'complete', finished_at = ? WHERE source_id = ?", [_utcnow(), source_id])
     return report
 
@@ -419,8 +283,9 @@ def ingest_paths(
     mapping: dict[str, str] | None = None,
     platform: str | None = None,
     progress: bool | None = None,
-    chunk_size: int = 50_000,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_chunk: Callable[[SourceReport], None] | None = None,
+    bulk: bool = True,
 ) -> IngestReport:
     """Ingest files, folders or globs into ``store``; return per-file counts.
 
@@ -438,6 +303,10 @@ def ingest_paths(
         Rows per transaction (>= 1).
     on_chunk:
         Called with the file's running report after each committed chunk.
+    bulk:
+        Use the formats' bulk readers (DuckDB / PyArrow) where they exist.
+        ``False`` reads every record in Python: far slower, same result; for
+        checking the bulk readers.
     """
     if format != "auto" and format not in FORMATS:
         raise ParameterError("format", "one of " + ", ".join(format_names()), format)
@@ -453,5 +322,5 @@ def ingest_paths(
     report = IngestReport()
     with _Progress(show) as prog:
         for f in files:
-            report.sources.append(_ingest_one(store, f, format, mapping, platform, chunk_size, prog, on_chunk))
+            report.sources.append(_ingest_one(store, f, format, mapping, platform, chunk_size, prog, on_chunk, bulk))
     return report

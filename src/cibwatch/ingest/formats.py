@@ -9,6 +9,13 @@ built-in readers in this package register the same way::
     @register("my-format", sniff=my_sniffer)
     def read_my_format(ctx: ReadContext) -> Iterator[Row | Reject]: ...
 
+A format may also register a *bulk* reader (``bulk=``, a
+:class:`~cibwatch.ingest.bulk.JsonLinesBulk` or
+:class:`~cibwatch.ingest.bulk.CsvBulk`): DuckDB / PyArrow then parse and
+normalise whole blocks of records, and only the records the bulk SQL cannot
+take go through the Python reader's per-record code. Both paths must give
+the same rows; ``tests/test_ingest_bulk.py`` checks that they do.
+
 A reader counts the *units* it consumes (lines, CSV rows, array elements) in
 ``ctx.units`` and skips the first ``ctx.skip_units`` of them when an
 interrupted ingest resumes. Several rows may come from one unit (an X API page
@@ -45,6 +52,7 @@ __all__ = [
     "make_account",
     "parse_json_line",
     "format_names",
+    "BULK",
 ]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -98,15 +106,19 @@ Sniffer = Callable[[bytes, "list[str] | None", "Any"], bool]
 FORMATS: dict[str, Reader] = {}
 #: Content sniffers by format name, tried in registration order by :func:`detect_format`.
 SNIFFERS: dict[str, Sniffer] = {}
+#: Bulk readers by format name (optional; see the module docstring).
+BULK: dict[str, Any] = {}
 
 
-def register(name: str, *, sniff: Sniffer | None = None) -> Callable[[Reader], Reader]:
-    """Register a reader under ``name`` (and an optional content sniffer)."""
+def register(name: str, *, sniff: Sniffer | None = None, bulk: Any = None) -> Callable[[Reader], Reader]:
+    """Register a reader under ``name`` (and an optional content sniffer and bulk reader)."""
 
     def deco(fn: Reader) -> Reader:
         FORMATS[name] = fn
         if sniff is not None:
             SNIFFERS[name] = sniff
+        if bulk is not None:
+            BULK[name] = bulk
         return fn
 
     return deco
@@ -125,6 +137,8 @@ def format_names() -> list[str]:
 
 
 def _clean_id(v: Any) -> str | None:
+    if type(v) is str:  # the common case first
+        return v.strip() or None
     if v is None or isinstance(v, bool):
         return None
     if isinstance(v, float) and v.is_integer():
@@ -140,13 +154,18 @@ def _time(v: Any, what: str) -> _dt.datetime:
         raise RowError(f"bad {what}: {exc}") from None
 
 
+_INT64 = 2**63
+
+
 def _int_or_none(v: Any) -> int | None:
+    """A count as an int; ``None`` when missing, not a number or outside BIGINT."""
     if v is None or v == "" or isinstance(v, bool):
         return None
     try:
-        return int(float(v)) if isinstance(v, str) else int(v)
+        n = int(float(v)) if isinstance(v, str) else int(v)
     except (TypeError, ValueError, OverflowError):
         return None
+    return n if -_INT64 <= n < _INT64 else None
 
 
 def _str_list(v: Any) -> list[str] | None:
@@ -190,7 +209,7 @@ def make_post(platform: str, post_id: Any, account_id: Any, created_at: Any, **k
     }
     for k in _POST_STR:
         v = kw.get(k)
-        row[k] = (v if k == "text" else _clean_id(v)) if v is not None and v != "" else None
+        row[k] = None if v is None or v == "" else v if k == "text" else _clean_id(v)
     if row["text"] is not None and not isinstance(row["text"], str):
         row["text"] = str(row["text"])
     if row["text"] is not None and "\x00" in row["text"]:

@@ -1,7 +1,8 @@
 """Synthetic exports for benchmarks and crash tests (seeded, reproducible).
 
 :func:`write_x_v2_jsonl` writes flattened X API v2 tweets, one per line;
-:func:`write_io_archive_csv` writes the information-operations archive layout.
+:func:`write_io_archive_csv` writes the information-operations archive layout;
+:func:`write_meta_graph_jsonl` writes Graph API page posts with nested comments.
 Texts are multilingual (EN/FR/ZH) with URLs, hashtags and mentions so every
 column of the insert path is exercised.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-__all__ = ["write_x_v2_jsonl", "write_io_archive_csv"]
+__all__ = ["write_x_v2_jsonl", "write_io_archive_csv", "write_meta_graph_jsonl"]
 
 _TEXTS = [
     "The minister lied about the budget #shame https://news.example/{i}",
@@ -131,4 +132,50 @@ def write_io_archive_csv(path: str | Path, n: int, *, seed: int = 0, accounts: i
                     "[]",
                 ]
             )
+    return p
+
+
+def write_meta_graph_jsonl(path: str | Path, n: int, *, seed: int = 0, accounts: int = 20_000) -> Path:
+    """Write Graph API page posts, one per line, holding ``n`` rows in all (posts, comments, replies)."""
+    rng = random.Random(seed)
+    p = Path(path)
+    written = 0
+
+    def node(i: int, t: _dt.datetime, parent: str | None) -> dict:
+        a = rng.randrange(accounts)
+        o: dict = {
+            "id": f"{parent or 'page'}_{i}",
+            "message": rng.choice(_TEXTS).format(i=i % 997),
+            "created_time": t.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+            "from": {"id": str(a), "name": f"User {a}"},
+            "like_count": rng.randrange(5),
+        }
+        if parent is not None:
+            o["parent"] = {"id": parent}
+        return o
+
+    with open(p, "wb") as f:
+        post_no = 0
+        while written < n:
+            t = _T0 + _dt.timedelta(seconds=rng.randrange(30 * 86400))
+            post = node(post_no, t, None)
+            post["attachment"] = {"target": {"url": f"https://news.example/{post_no % 997}"}}
+            written += 1
+            comments = []
+            for c in range(rng.randrange(4, 14)):
+                if written >= n:
+                    break
+                com = node(c, t + _dt.timedelta(minutes=c + 1), post["id"])
+                written += 1
+                replies = [
+                    node(r, t + _dt.timedelta(minutes=c + r + 2), com["id"])
+                    for r in range(min(rng.randrange(3), n - written))
+                ]
+                written += len(replies)
+                if replies:
+                    com["comments"] = {"data": replies}
+                comments.append(com)
+            post["comments"] = {"data": comments}
+            f.write(orjson.dumps(post) + b"\n")
+            post_no += 1
     return p

@@ -1,6 +1,9 @@
 """Table layouts: the X information-operations archive, the Coordination
 Network Toolkit CSV, CooRTweet's four columns, and generic CSV / JSON Lines
 with a column mapping (``--map FIELD=COLUMN``).
+
+The archive layout has a bulk reader (PyArrow parses the CSV, SQL converts it;
+see :mod:`cibwatch.ingest.bulk`) whose SQL mirrors :func:`_io_rows`.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from typing import Any
 import regex
 
 from ..errors import ParameterError
+from .bulk import CsvBulk
 from .formats import ReadContext, Reject, Row, RowError, make_account, make_post, register
-from .records import csv_line, csv_units, json_units
+from .records import CsvUnit, csv_line, csv_units, json_units
 
 __all__ = ["MAP_FIELDS", "validate_mapping", "parse_list_cell"]
 
@@ -50,55 +54,108 @@ def _header_sniff(required: set[str]) -> Any:
 _IO_REQUIRED = ["tweetid", "userid", "tweet_time"]
 
 
-@register("x-io-archive", sniff=_header_sniff({"tweetid", "userid", "tweet_time"}))
+def _io_rows(item: CsvUnit, ctx: ReadContext) -> Iterator[Row | Reject]:
+    unit, line, offset, r = item
+    try:
+        rt = _truthy(r.get("is_retweet"))
+        post = make_post(
+            "x",
+            r.get("tweetid"),
+            r.get("userid"),
+            r.get("tweet_time"),
+            text=r.get("tweet_text"),
+            lang=r.get("tweet_language"),
+            reply_to_post_id=r.get("in_reply_to_tweetid"),
+            reply_to_account_id=r.get("in_reply_to_userid"),
+            quote_of_post_id=r.get("quoted_tweet_tweetid"),
+            repost_of_post_id=r.get("retweet_tweetid") if rt else None,
+            repost_of_account_id=r.get("retweet_userid") if rt else None,
+            hashtags=parse_list_cell(r.get("hashtags")),
+            urls=parse_list_cell(r.get("urls")),
+            mentions=parse_list_cell(r.get("user_mentions")),
+            like_count=r.get("like_count"),
+            reply_count=r.get("reply_count"),
+            repost_count=r.get("retweet_count"),
+            quote_count=r.get("quote_count"),
+            client=r.get("tweet_client_name"),
+        )
+    except RowError as exc:
+        yield Reject(unit, line, offset, str(exc), csv_line(list(r.values())))
+        return
+    acc = make_account(
+        "x",
+        r.get("userid"),
+        seen_at=post["created_at"],
+        handle=r.get("user_screen_name"),
+        display_name=r.get("user_display_name"),
+        location=r.get("user_reported_location"),
+        description=r.get("user_profile_description"),
+        followers=r.get("follower_count"),
+        following=r.get("following_count"),
+        created_at=r.get("account_creation_date"),
+        account_lang=r.get("account_language"),
+        profile_image_url=r.get("user_profile_url"),
+    )
+    yield Row(unit, line, offset, post, [], [acc] if acc else [])
+
+
+def _io_prepare(c: Any) -> str:
+    return f"""cw_ts({c("tweet_time")}) AS _ts, cw_id({c("tweetid")}) AS _pid, cw_id({c("userid")}) AS _aid,
+        lower(cw_strip(coalesce({c("is_retweet")}, ''))) IN ('true', '1', 'yes', 't') AS _rt"""
+
+
+def _io_ok(c: Any) -> str:
+    return f"""
+        _pid IS NOT NULL AND _aid IS NOT NULL AND _ts IS NOT NULL
+        AND cw_ints_ok(concat_ws(',', {c("like_count")}, {c("reply_count")}, {c("retweet_count")},
+                                 {c("quote_count")}, {c("follower_count")}, {c("following_count")}))
+        AND cw_list_cell_ok({c("hashtags")}) AND cw_list_cell_ok({c("urls")}) AND cw_list_cell_ok({c("user_mentions")})
+        AND (coalesce({c("account_creation_date")}, '') = '' OR cw_ts({c("account_creation_date")}) IS NOT NULL)
+    """
+
+
+def _io_select(c: Any) -> str:
+    rt = "_rt"
+    return f"""
+        'x' AS platform, _pid AS post_id, _aid AS account_id,
+        _ts AS created_at, nullif({c("tweet_text")}, '') AS text,
+        cw_id({c("tweet_language")}) AS lang, CAST(NULL AS VARCHAR) AS conversation_id,
+        cw_id({c("in_reply_to_tweetid")}) AS reply_to_post_id, cw_id({c("in_reply_to_userid")}) AS reply_to_account_id,
+        CASE WHEN {rt} THEN cw_id({c("retweet_tweetid")}) END AS repost_of_post_id,
+        CASE WHEN {rt} THEN cw_id({c("retweet_userid")}) END AS repost_of_account_id,
+        cw_id({c("quoted_tweet_tweetid")}) AS quote_of_post_id, CAST(NULL AS VARCHAR) AS root_post_id,
+        cw_list_cell({c("urls")}) AS urls, cw_list_cell({c("hashtags")}) AS hashtags,
+        cw_list_cell({c("user_mentions")}) AS mentions, CAST(NULL AS VARCHAR[]) AS media_hashes,
+        cw_int({c("like_count")}) AS like_count, cw_int({c("reply_count")}) AS reply_count,
+        cw_int({c("retweet_count")}) AS repost_count, cw_int({c("quote_count")}) AS quote_count,
+        cw_id({c("tweet_client_name")}) AS client,
+        'x' AS a_platform, _aid AS a_account_id, nullif({c("user_screen_name")}, '') AS a_handle,
+        nullif({c("user_display_name")}, '') AS a_display_name, cw_ts({c("account_creation_date")}) AS a_created_at,
+        cw_int({c("follower_count")}) AS a_followers, cw_int({c("following_count")}) AS a_following,
+        nullif({c("user_profile_description")}, '') AS a_description,
+        nullif({c("user_reported_location")}, '') AS a_location, nullif({c("account_language")}, '') AS a_account_lang,
+        nullif({c("user_profile_url")}, '') AS a_profile_image_url, _ts AS a_seen_at
+    """
+
+
+_IO_BULK = CsvBulk(
+    required=tuple(_IO_REQUIRED),
+    what="X information-operations archive",
+    prepare=_io_prepare,
+    ok=_io_ok,
+    select=_io_select,
+    to_rows=_io_rows,
+)
+
+
+@register("x-io-archive", sniff=_header_sniff({"tweetid", "userid", "tweet_time"}), bulk=_IO_BULK)
 def read_x_io_archive(ctx: ReadContext) -> Iterator[Row | Reject]:
     """Read the X transparency information-operations CSV (one tweet per row)."""
     for item in csv_units(ctx, _IO_REQUIRED, what="X information-operations archive"):
         if isinstance(item, Reject):
             yield item
-            continue
-        unit, line, offset, r = item
-        try:
-            rt = _truthy(r.get("is_retweet"))
-            post = make_post(
-                "x",
-                r.get("tweetid"),
-                r.get("userid"),
-                r.get("tweet_time"),
-                text=r.get("tweet_text"),
-                lang=r.get("tweet_language"),
-                reply_to_post_id=r.get("in_reply_to_tweetid"),
-                reply_to_account_id=r.get("in_reply_to_userid"),
-                quote_of_post_id=r.get("quoted_tweet_tweetid"),
-                repost_of_post_id=r.get("retweet_tweetid") if rt else None,
-                repost_of_account_id=r.get("retweet_userid") if rt else None,
-                hashtags=parse_list_cell(r.get("hashtags")),
-                urls=parse_list_cell(r.get("urls")),
-                mentions=parse_list_cell(r.get("user_mentions")),
-                like_count=r.get("like_count"),
-                reply_count=r.get("reply_count"),
-                repost_count=r.get("retweet_count"),
-                quote_count=r.get("quote_count"),
-                client=r.get("tweet_client_name"),
-            )
-        except RowError as exc:
-            yield Reject(unit, line, offset, str(exc), csv_line(list(r.values())))
-            continue
-        acc = make_account(
-            "x",
-            r.get("userid"),
-            seen_at=post["created_at"],
-            handle=r.get("user_screen_name"),
-            display_name=r.get("user_display_name"),
-            location=r.get("user_reported_location"),
-            description=r.get("user_profile_description"),
-            followers=r.get("follower_count"),
-            following=r.get("following_count"),
-            created_at=r.get("account_creation_date"),
-            account_lang=r.get("account_language"),
-            profile_image_url=r.get("user_profile_url"),
-        )
-        yield Row(unit, line, offset, post, [], [acc] if acc else [])
+        else:
+            yield from _io_rows(item, ctx)
 
 
 # -- Coordination Network Toolkit -----------------------------------------

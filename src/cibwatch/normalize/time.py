@@ -10,7 +10,7 @@ Every time cibwatch stores is a naive :class:`datetime.datetime` in UTC.
 * the classic Twitter form ``Wed Aug 27 13:08:45 +0000 2008``;
 * epoch numbers or numeric strings. The unit is decided by magnitude:
   ``|v| < 1e11`` seconds (up to year 5138), ``< 1e14`` milliseconds,
-  otherwise microseconds.
+  otherwise microseconds. Integers are converted exactly (no float rounding).
 
 An unparseable value raises :class:`TimestampError` (a ``ValueError``) with
 the reason; the parser never returns ``None`` and never substitutes "now".
@@ -33,6 +33,7 @@ EPOCH_US_THRESHOLD = 1e14
 
 _EPOCH = _dt.datetime(1970, 1, 1)
 _NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
 _TWITTER_CLASSIC = "%a %b %d %H:%M:%S %z %Y"
 
 
@@ -62,6 +63,21 @@ def _from_epoch(v: float, raw: object) -> _dt.datetime:
         raise TimestampError(f"epoch timestamp {raw!r} is out of range") from exc
 
 
+def _from_epoch_int(n: int, raw: object) -> _dt.datetime:
+    mag = abs(n)
+    try:
+        if mag >= EPOCH_US_THRESHOLD:
+            delta = _dt.timedelta(microseconds=n)
+        elif mag >= EPOCH_MS_THRESHOLD:
+            delta = _dt.timedelta(milliseconds=n)
+        else:
+            delta = _dt.timedelta(seconds=n)
+        return _EPOCH + delta
+    except OverflowError as exc:
+        shown = raw[:40] if isinstance(raw, str) else f"a {n.bit_length()}-bit integer"
+        raise TimestampError(f"epoch timestamp {shown!r} is out of range") from exc
+
+
 def parse_timestamp(value: object) -> _dt.datetime:
     """Parse ``value`` into a naive UTC datetime.
 
@@ -74,7 +90,9 @@ def parse_timestamp(value: object) -> _dt.datetime:
         return _to_naive_utc(value)
     if isinstance(value, bool) or value is None:
         raise TimestampError(f"timestamp {value!r} is empty or not a time")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return _from_epoch_int(value, value)
+    if isinstance(value, float):
         try:
             return _from_epoch(float(value), value)
         except OverflowError as exc:
@@ -86,6 +104,12 @@ def parse_timestamp(value: object) -> _dt.datetime:
     s = value.strip()
     if not s:
         raise TimestampError("timestamp is empty")
+    if _INTEGER.match(s):
+        try:
+            n = int(s)
+        except ValueError as exc:  # more digits than Python converts
+            raise TimestampError(f"epoch timestamp {s[:40]!r}… is out of range") from exc
+        return _from_epoch_int(n, s)
     if _NUMERIC.match(s):
         try:
             return _from_epoch(float(s), value)

@@ -1,0 +1,196 @@
+"""Reading a decompressed stream in large blocks of whole lines.
+
+The bulk readers (:mod:`cibwatch.ingest.bulk`) hand DuckDB and PyArrow
+megabytes at a time instead of one record at a time. :class:`LineBlocks`
+cuts the stream into :class:`Block` objects that always end at a line end
+and know the 1-based number and byte offset of their first line, so every
+row parsed from a block can still be traced to its exact line. A block the
+bulk path cannot take is pushed back with :meth:`LineBlocks.unread` and read
+again in smaller pieces, or line by line with :meth:`LineBlocks.lines`.
+
+Line numbers and offsets follow :func:`cibwatch.ingest.source.iter_lines`: a
+UTF-8 BOM opening the stream is skipped (the first line starts at offset 3)
+and line ends (``\\n``, with any ``\\r`` before it) are not part of a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["Block", "LineBlocks", "line_starts", "lines_array", "BLOCK_BYTES"]
+
+#: Bytes per block the bulk readers ask for by default.
+BLOCK_BYTES = 16 << 20
+_READ = 4 << 20
+_BOM = b"\xef\xbb\xbf"
+_NL = 10
+_QUOTE = b'"'
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Whole lines of the stream: ``data`` ends with ``\\n`` unless it holds the stream's last line."""
+
+    data: bytes
+    line: int  # 1-based number of the first line
+    offset: int  # byte offset of the first line in the decompressed stream
+    n_lines: int
+
+    @property
+    def last_line(self) -> int:
+        return self.line + self.n_lines - 1
+
+
+def line_starts(data: bytes) -> np.ndarray:
+    """Offsets (into ``data``) where each line of a block starts, plus ``len(data)`` at the end."""
+    nl = np.flatnonzero(np.frombuffer(data, np.uint8) == _NL)
+    n = len(nl) if data.endswith(b"\n") or not data else len(nl) + 1
+    starts = np.empty(n + 1, np.int64)
+    starts[0] = 0
+    starts[1 : len(nl) + 1] = nl[:n] + 1
+    starts[n] = len(data)
+    return starts
+
+
+def lines_array(data: bytes, starts: np.ndarray) -> pa.Array:
+    """The lines of a block as an Arrow ``large_string`` array, without copying or validating.
+
+    Each element keeps its line end; JSON parsers skip it as trailing
+    whitespace. The bytes are not checked to be UTF-8: the consumer must only
+    pass them to functions that reject invalid UTF-8 themselves (DuckDB's
+    ``from_json`` returns NULL for it) and never return them as text.
+    """
+    n = len(starts) - 1
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(starts), pa.py_buffer(data)])
+
+
+class LineBlocks:
+    """Blocks of whole lines read from ``stream`` (see the module docstring)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._buf = b""
+        self._pos = 0  # position of the next unread byte in _buf
+        self._eof = False
+        self.line = 1  # number of the next unread line
+        self.offset = 0  # stream offset of the next unread byte
+        self._fill(len(_BOM))
+        if self._buf.startswith(_BOM):
+            self._pos = self.offset = len(_BOM)
+
+    # -- buffer ---------------------------------------------------------------
+    def _fill(self, want: int) -> bool:
+        """Make at least ``want`` unread bytes available, if the stream has them."""
+        have = len(self._buf) - self._pos
+        if have >= want or self._eof:
+            return have > 0
+        parts = [self._buf[self._pos :]]
+        while have < want:
+            chunk = self._stream.read(max(_READ, want - have))
+            if not chunk:
+                self._eof = True
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        self._buf = b"".join(parts)
+        self._pos = 0
+        return have > 0
+
+    def _take(self, end: int, n_lines: int) -> Block:
+        data = self._buf[self._pos : end]
+        blk = Block(data, self.line, self.offset, n_lines)
+        self._pos = end
+        self.line += n_lines
+        self.offset += len(data)
+        return blk
+
+    # -- blocks ---------------------------------------------------------------
+    def next(self, size: int = BLOCK_BYTES, *, max_lines: int | None = None, even_quotes: bool = False) -> Block | None:
+        """The next block of about ``size`` bytes (at least one whole line), or ``None`` at the end.
+
+        ``max_lines`` caps the lines in the block. With ``even_quotes`` the
+        block ends, when it can, after a line where the count of ``"`` is
+        even: for RFC 4180 CSV that is a record boundary, so a quoted field
+        spanning lines is not cut.
+        """
+        if not self._fill(size + 1):
+            return None
+        buf, pos = self._buf, self._pos
+        if self._eof and len(buf) - pos <= size:
+            cut = len(buf)
+        else:
+            cut = buf.rfind(b"\n", pos, pos + size) + 1
+        while cut <= 0:  # a line longer than size: extend to its end
+            if self._eof:
+                cut = len(buf)
+                break
+            self._fill(len(buf) - pos + size)
+            buf, pos = self._buf, self._pos
+            cut = buf.find(b"\n", pos) + 1
+        if max_lines is not None and max_lines > 0:
+            nl = np.flatnonzero(np.frombuffer(buf, np.uint8, count=cut - pos, offset=pos) == _NL)
+            if len(nl) > max_lines:
+                cut = pos + int(nl[max_lines - 1]) + 1
+        if even_quotes and cut > pos:
+            cut = self._even_quote_cut(pos, cut)
+        data_end = cut
+        n_lines = buf.count(b"\n", pos, data_end)
+        if data_end == len(buf) and self._eof and not buf.endswith(b"\n", pos, data_end):
+            n_lines += 1
+        return self._take(data_end, n_lines)
+
+    def _even_quote_cut(self, pos: int, cut: int) -> int:
+        buf = self._buf
+        odd = buf.count(_QUOTE, pos, cut) % 2
+        end = cut
+        while odd:
+            prev = buf.rfind(b"\n", pos, end - 1) + 1
+            if prev <= pos:
+                return cut  # no record boundary found: let the caller detect it
+            odd ^= buf.count(_QUOTE, prev, end) % 2
+            end = prev
+        return end
+
+    def unread(self, blk: Block) -> None:
+        """Push back the block just returned by :meth:`next` (it is read again next)."""
+        if blk.offset + len(blk.data) != self.offset:
+            raise ValueError("only the last block read can be pushed back")
+        self._pos -= len(blk.data)
+        self.line, self.offset = blk.line, blk.offset
+
+    # -- lines ----------------------------------------------------------------
+    def lines(self) -> Iterator[tuple[int, int, bytes]]:
+        """``(line_no, byte_offset, line)`` from the current position, ``\\r\\n`` stripped.
+
+        The position advances as lines are consumed, so a caller may stop at
+        any line and continue with :meth:`next`.
+        """
+        while True:
+            if not self._fill(1):
+                return
+            buf, pos = self._buf, self._pos
+            end = buf.find(b"\n", pos)
+            while end < 0 and not self._eof:
+                self._fill(len(buf) - pos + _READ)
+                buf, pos = self._buf, self._pos
+                end = buf.find(b"\n", pos)
+            stop = len(buf) if end < 0 else end + 1
+            line = buf[pos:stop]
+            line_no, offset = self.line, self.offset
+            self._pos = stop
+            self.line += 1
+            self.offset += len(line)
+            yield line_no, offset, line.rstrip(b"\r\n")
+
+    def skip_lines(self, n: int) -> None:
+        """Consume ``n`` lines."""
+        while n > 0:
+            blk = self.next(BLOCK_BYTES, max_lines=n)
+            if blk is None:
+                return
+            n -= blk.n_lines

@@ -1,0 +1,338 @@
+"""Bulk readers: DuckDB and PyArrow parse and normalise records a block at a time.
+
+The Python readers turn one record at a time into Python objects, which
+costs tens of microseconds a row. A bulk reader instead cuts the file into
+blocks of whole lines (:mod:`~cibwatch.ingest.blocks`) and per block
+
+1. parses every record at once: JSON Lines with DuckDB's ``from_json`` over
+   an Arrow array of the block's lines, CSV with PyArrow's CSV reader;
+2. normalises them with one SQL statement (the format's ``select``, using the
+   ``cw_*`` macros of :mod:`~cibwatch.ingest.sqlfn`) into a table with one
+   row per record and an ``ok`` column: true when the SQL is certain to give
+   exactly what the Python reader gives;
+3. hands the ``ok`` rows to the writer as Arrow tables, and every other
+   record, with its line number and byte offset, to the Python reader's
+   per-record code, which stores or quarantines it with the usual reason.
+
+Every record keeps its line number: a JSON line is one element of the block;
+a CSV record's line is found by counting the newlines inside its quoted
+fields. A CSV block PyArrow cannot parse, or whose records do not account for
+every line (blank lines, stray quotes), is read again in smaller blocks and,
+when small enough, record by record in Python, so one bad row costs a few
+hundred rows of Python, not a block.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .blocks import BLOCK_BYTES, Block, LineBlocks, line_starts, lines_array
+from .formats import ReadContext, Reject, Row
+from .records import CsvRecords, CsvUnit, RowsOf, check_header, json_line_events, json_lines_start, record_unit
+from .source import iter_lines
+from .sqlfn import install_macros
+from .writer import ACC_COLS, POST_COLS, SEQ_PER_UNIT, ChunkWriter
+
+__all__ = ["JsonLinesBulk", "CsvBulk", "NotBulk", "bulk_blocks", "MIN_BLOCK_BYTES"]
+
+#: A CSV block that fails is re-read in blocks down to this size before Python takes it.
+MIN_BLOCK_BYTES = 64 << 10
+# Rows per Arrow batch handed to DuckDB (several batches let it use several threads).
+_BATCH_ROWS = 4096
+
+_A_COLS = ["a_" + c for c in ACC_COLS]
+# Columns every bulk query ends with: file order and provenance (constants; values are bound).
+_TAIL = (
+    f"line AS source_line, CAST(1 AS TINYINT) AS prio, ($unit0 + i) * {SEQ_PER_UNIT} AS seq, "
+    f"($unit0 + i) * {SEQ_PER_UNIT} + 1 AS a_seq"
+)
+
+
+class NotBulk(Exception):
+    """The file must be read by the format's Python reader (e.g. a JSON document, not JSON Lines)."""
+
+
+@dataclass(frozen=True)
+class JsonLinesBulk:
+    """Bulk reading of a JSON Lines format.
+
+    ``structure`` is the ``from_json`` structure (a dict). ``prepare`` is a SQL
+    select list over ``t`` (the parsed record) of helper columns; ``ok`` and
+    ``select`` are SQL over ``t`` and those columns: ``select`` gives the posts
+    columns by name and the account columns prefixed ``a_``. ``rows_of`` is the
+    Python reader's conversion of one parsed record.
+    """
+
+    structure: dict[str, Any]
+    prepare: str
+    ok: str
+    select: str
+    rows_of: RowsOf
+
+    def convert_sql(self) -> str:
+        structure = "'" + json.dumps(self.structure).replace("'", "''") + "'"
+        # ``line`` holds unvalidated bytes: from_json rejects invalid UTF-8 (NULL), and the line itself
+        # is never returned.
+        parsed = (
+            "SELECT i, line_no AS line, "  # noqa: S608 - the format's constant SQL
+            f"CASE WHEN cw_json_strict(line) THEN try(from_json(line, {structure})) END AS t FROM _cw_lines"
+        )
+        return (
+            f"SELECT i, ({self.ok}) IS TRUE AS ok, {self.select}, {_TAIL} "  # noqa: S608
+            f"FROM (SELECT i, line, t, {self.prepare} FROM ({parsed}))"
+        )
+
+
+@dataclass(frozen=True)
+class CsvBulk:
+    """Bulk reading of a CSV format.
+
+    ``prepare``, ``ok`` and ``select`` are functions of ``col(name)``, which
+    gives the SQL for a header column (NULL when absent); they return SQL like
+    :class:`JsonLinesBulk`'s, over the block's columns (and ``$platform``, the
+    ``--platform`` option, bound as a parameter).
+    ``to_rows`` is the Python reader's conversion of one clean record.
+    """
+
+    required: tuple[str, ...]
+    what: str
+    prepare: Callable[[Callable[[str], str]], str]
+    ok: Callable[[Callable[[str], str]], str]
+    select: Callable[[Callable[[str], str]], str]
+    to_rows: Callable[[CsvUnit, ReadContext], Iterator[Row | Reject]]
+
+
+def bulk_blocks(
+    spec: JsonLinesBulk | CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, *, max_lines: int
+) -> Iterator[int]:
+    """Stage the file's rows into ``writer`` block by block; yield the units read after each block.
+
+    Raises :class:`NotBulk` (before staging anything) when the file is not in
+    the layout the bulk reader takes.
+    """
+    install_macros(con)
+    if isinstance(spec, JsonLinesBulk):
+        return _json_blocks(spec, ctx, con, writer, max_lines)
+    return _csv_blocks(spec, ctx, con, writer, max_lines)
+
+
+# -- JSON Lines ------------------------------------------------------------------
+
+
+def _json_blocks(spec: JsonLinesBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, max_lines: int) -> Iterator[int]:
+    with ctx.open() as f:
+        first = json_lines_start(iter_lines(f))
+    if first is None:
+        raise NotBulk("not JSON Lines")
+    sql = spec.convert_sql()
+    with ctx.open() as f:
+        src = LineBlocks(f)
+        src.skip_lines(first - 1 + ctx.skip_units)
+        unit = ctx.units = ctx.skip_units
+        while (blk := src.next(BLOCK_BYTES, max_lines=max_lines)) is not None:
+            _json_block(spec, sql, con, writer, blk, unit)
+            unit += blk.n_lines
+            ctx.units = unit
+            yield unit
+
+
+def _json_block(spec: JsonLinesBulk, sql: str, con: Any, writer: ChunkWriter, blk: Block, unit0: int) -> None:
+    starts = line_starts(blk.data)
+    n = len(starts) - 1
+    idx = np.arange(n, dtype=np.int64)
+    lines = pa.table({"i": idx, "line_no": idx + blk.line, "line": lines_array(blk.data, starts)})
+    con.register("_cw_lines", pa.Table.from_batches(lines.to_batches(max_chunksize=_BATCH_ROWS)))
+    try:
+        res = con.sql(sql, params={"unit0": unit0}).to_arrow_table()
+    except duckdb.Error:  # not expected; the Python reader then takes every line of the block
+        res = _nothing_ok(n, unit0)
+    finally:
+        con.unregister("_cw_lines")
+
+    def fallback(i: int, seq: int) -> int:
+        raw = blk.data[starts[i] : starts[i + 1]].rstrip(b"\r\n")
+        unit = unit0 + i
+        for ev in json_line_events(unit, blk.line + i, blk.offset + int(starts[i]), raw, spec.rows_of):
+            seq = writer.add(ev, seq)
+        return seq
+
+    _stage(res, writer, n, fallback)
+
+
+# -- shared ------------------------------------------------------------------------
+
+
+def _nothing_ok(n: int, unit0: int) -> pa.Table:
+    """A bulk result that hands all ``n`` records to the Python reader."""
+    idx = np.arange(n, dtype=np.int64)
+    return pa.table({"i": idx, "ok": np.zeros(n, dtype=bool), "seq": (unit0 + idx) * SEQ_PER_UNIT})
+
+
+def _stage(res: pa.Table, writer: ChunkWriter, n: int, fallback: Callable[[int, int], int]) -> None:
+    """Stage the ``ok`` rows of a bulk query's result and run ``fallback`` on the others, in file order."""
+    ok = res.column("ok")
+    okn = ok.to_numpy(zero_copy_only=False)
+    flagged = np.flatnonzero(~okn)
+    if len(flagged) < n:
+        good = res.filter(ok) if len(flagged) else res
+        accs = good.select(_A_COLS).rename_columns(ACC_COLS)
+        if accs.column("account_id").null_count:
+            accs = accs.filter(pc.is_valid(accs.column("account_id")))
+        writer.stage(good.select(POST_COLS), accs)
+    i_col = res.column("i").to_numpy(zero_copy_only=False)[flagged]
+    seq_col = res.column("seq").to_numpy(zero_copy_only=False)[flagged]
+    done = 0
+    for k in np.argsort(i_col, kind="stable"):  # in file order, whatever order the query returned
+        i = int(i_col[k])
+        writer.count_fast(i - done)
+        done = i + 1
+        fallback(i, int(seq_col[k]))
+    writer.count_fast(n - done)
+
+
+# -- CSV -----------------------------------------------------------------------------
+
+_CSV_PARSE = pacsv.ParseOptions(newlines_in_values=True)
+
+
+def _parse_csv(blk: Block, names: list[str]) -> tuple[pa.Table, np.ndarray] | None:
+    """The block's records as string columns and each record's first line, or None if PyArrow and
+    the Python reader might disagree on the block."""
+    try:
+        tbl = pacsv.read_csv(
+            pa.BufferReader(blk.data),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+            parse_options=_CSV_PARSE,
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None
+    n, phys = tbl.num_rows, blk.n_lines
+    if n == phys:
+        return tbl, np.arange(blk.line, blk.line + n, dtype=np.int64)
+    if n > phys or n == 0:
+        return None
+    # records with newlines inside quoted fields: count them to find each record's first line
+    nl = np.zeros(n, np.int64)
+    for col in tbl.columns:
+        nl += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+    if n + int(nl.sum()) != phys:
+        return None  # blank lines or line ends PyArrow reads differently: not a clean block
+    if b"\r" in blk.data:  # the Python reader drops \r before each line end, also inside quoted fields
+        tbl = pa.table(
+            [pc.replace_substring_regex(c, pattern="\r+\n", replacement="\n") for c in tbl.columns], names=names
+        )
+    return tbl, blk.line + np.arange(n, dtype=np.int64) + np.cumsum(nl) - nl
+
+
+def _csv_blocks(spec: CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, max_lines: int) -> Iterator[int]:
+    with ctx.open() as f:
+        src = LineBlocks(f)
+        recs = CsvRecords(src.lines())
+        header = recs.header()
+        if header is None:
+            return
+        check_header(header, list(spec.required), ctx, spec.what)
+        width = len(header)
+        names = [f"c{k}" for k in range(width)]
+        index = {h: k for k, h in enumerate(header)}  # a repeated name means its last column, as dict(zip()) does
+
+        def col(name: str) -> str:
+            return f"c{index[name]}" if name in index else "CAST(NULL AS VARCHAR)"
+
+        ok = f"({spec.ok(col)}) IS TRUE"
+        nul = " OR ".join(f"contains({c}, chr(0))" for c in names)
+        sql_clean, sql_nul = (
+            f"SELECT i, {cond} AS ok, {spec.select(col)}, {_TAIL} "  # noqa: S608
+            f"FROM (SELECT *, {spec.prepare(col)} FROM _cw_csv)"
+            for cond in (ok, f"{ok} AND NOT ({nul})")
+        )
+        unit = ctx.units = ctx.skip_units
+        if unit:
+            for _ in recs.units(header, 0, skip_until=unit, until_unit=unit):
+                pass
+        size = BLOCK_BYTES
+        while (blk := src.next(size, max_lines=max_lines, even_quotes=True)) is not None:
+            parsed = _parse_csv(blk, names)
+            if parsed is None:
+                src.unread(blk)
+                if size > MIN_BLOCK_BYTES and blk.n_lines > 1:
+                    size = max(MIN_BLOCK_BYTES, size // 16)
+                    continue
+                unit = _csv_python(spec, ctx, writer, src, header, unit, blk.last_line)
+            else:
+                tbl, lines = parsed
+                sql = sql_nul if b"\x00" in blk.data else sql_clean
+                _csv_block(spec, ctx, con, writer, sql, blk, tbl, lines, header, unit)
+                unit += tbl.num_rows
+                size = min(BLOCK_BYTES, size * 4)
+            ctx.units = unit
+            yield unit
+
+
+def _csv_block(
+    spec: CsvBulk,
+    ctx: ReadContext,
+    con: Any,
+    writer: ChunkWriter,
+    sql: str,
+    blk: Block,
+    tbl: pa.Table,
+    lines: np.ndarray,
+    header: list[str],
+    unit0: int,
+) -> None:
+    n = tbl.num_rows
+    idx = pa.array(np.arange(n, dtype=np.int64))
+    data = tbl.append_column("i", idx).append_column("line", pa.array(lines))
+    con.register("_cw_csv", pa.Table.from_batches(data.to_batches(max_chunksize=_BATCH_ROWS)))
+    params: dict[str, Any] = {"unit0": unit0}
+    if "$platform" in sql:
+        params["platform"] = ctx.platform or "x"
+    try:
+        res = con.sql(sql, params=params).to_arrow_table()
+    except duckdb.Error:  # not expected; the Python reader then takes every record of the block
+        res = _nothing_ok(n, unit0)
+    finally:
+        con.unregister("_cw_csv")
+    starts: np.ndarray | None = None
+
+    def fallback(i: int, seq: int) -> int:
+        nonlocal starts
+        if starts is None:
+            starts = line_starts(blk.data)
+        line = int(lines[i])
+        offset = blk.offset + int(starts[line - blk.line])
+        fields = [tbl.column(k)[i].as_py() for k in range(tbl.num_columns)]
+        item = record_unit(unit0 + i, line, offset, fields, header, len(header))
+        for ev in [item] if isinstance(item, Reject) else spec.to_rows(item, ctx):
+            seq = writer.add(ev, seq)
+        return seq
+
+    _stage(res, writer, n, fallback)
+
+
+def _csv_python(
+    spec: CsvBulk, ctx: ReadContext, writer: ChunkWriter, src: LineBlocks, header: list[str], unit: int, last_line: int
+) -> int:
+    """Read records in Python from the current position until one ends at or after ``last_line``."""
+    recs = CsvRecords(src.lines(), first_line=src.line)
+    for item in recs.units(header, unit, stop_after_line=last_line):
+        u = item.unit if isinstance(item, Reject) else item[0]
+        seq = u * SEQ_PER_UNIT
+        for ev in [item] if isinstance(item, Reject) else spec.to_rows(item, ctx):
+            seq = writer.add(ev, seq)
+    return max(unit, recs.units_read)

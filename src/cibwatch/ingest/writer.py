@@ -1,0 +1,423 @@
+"""Staging and committing ingested rows: one transaction per chunk.
+
+Rows of a chunk are staged as Arrow tables (posts, account observations,
+quarantine): the bulk readers hand over the tables their SQL produced
+(:meth:`ChunkWriter.stage`), the Python readers' rows are buffered column by
+column (:meth:`ChunkWriter.add`). :meth:`ChunkWriter.commit` then exposes them
+to DuckDB as ``_cw_sp``, ``_cw_sa`` and ``_cw_sq`` and merges the chunk into
+the store in one transaction, together with the file's counters and resume
+point, so a crash at any moment leaves ``rows_read = stored + quarantined``
+true.
+
+Merge rules. Each is a fold over the copies of a post / observations of an
+account in file order, so the store does not depend on where chunks are cut
+(or on ``chunk_size``, or on which rows the bulk readers took):
+
+* posts, keyed by ``(platform, post_id)``: a post's own input row replaces the
+  stored values with its non-NULL ones (so each field keeps the last non-NULL
+  value the post's rows gave); a copy embedded in another row (a referenced
+  or included tweet, ``prio`` 0) only fills fields still empty, so a stale
+  copy never overwrites the post itself;
+* accounts: an observation at least as recent (by post time) as everything
+  seen before replaces the stored values with its non-NULL ones; an older one
+  only fills fields still empty. ``first_seen`` / ``last_seen`` are the
+  earliest and latest post times;
+* account history: one row per handle / display name ever seen, with the
+  earliest and latest time it was seen.
+
+A chunk is merged with one ``UPDATE ... FROM`` of the rows already stored and
+one plain ``INSERT`` of the new ones (DuckDB runs ``INSERT ... ON CONFLICT DO
+UPDATE`` row by row, which made it the slowest part of ingest). ``seq``
+orders rows by their place in the file: unit number times
+:data:`SEQ_PER_UNIT` plus the event's rank within its unit.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import pyarrow as pa
+
+from ..store import Store
+from .formats import Reject, Row
+from .source import truncate_raw
+
+__all__ = ["ChunkWriter", "POST_COLS", "ACC_COLS", "POST_SCHEMA", "ACC_SCHEMA", "SEQ_PER_UNIT"]
+
+#: Room for events of one unit in ``seq`` (a unit is a line, a CSV row or an array element).
+SEQ_PER_UNIT = 1 << 24
+
+_POST_COLS = [
+    ("platform", pa.string()),
+    ("post_id", pa.string()),
+    ("account_id", pa.string()),
+    ("created_at", pa.timestamp("us")),
+    ("text", pa.string()),
+    ("lang", pa.string()),
+    ("conversation_id", pa.string()),
+    ("reply_to_post_id", pa.string()),
+    ("reply_to_account_id", pa.string()),
+    ("repost_of_post_id", pa.string()),
+    ("repost_of_account_id", pa.string()),
+    ("quote_of_post_id", pa.string()),
+    ("root_post_id", pa.string()),
+    ("urls", pa.list_(pa.string())),
+    ("hashtags", pa.list_(pa.string())),
+    ("mentions", pa.list_(pa.string())),
+    ("media_hashes", pa.list_(pa.string())),
+    ("like_count", pa.int64()),
+    ("reply_count", pa.int64()),
+    ("repost_count", pa.int64()),
+    ("quote_count", pa.int64()),
+    ("client", pa.string()),
+]
+_POST_SCHEMA = pa.schema([*_POST_COLS, ("source_line", pa.int64()), ("prio", pa.int8()), ("seq", pa.int64())])
+_ACC_COLS = [
+    ("platform", pa.string()),
+    ("account_id", pa.string()),
+    ("handle", pa.string()),
+    ("display_name", pa.string()),
+    ("created_at", pa.timestamp("us")),
+    ("followers", pa.int64()),
+    ("following", pa.int64()),
+    ("description", pa.string()),
+    ("location", pa.string()),
+    ("account_lang", pa.string()),
+    ("profile_image_url", pa.string()),
+    ("seen_at", pa.timestamp("us")),
+]
+_ACC_SCHEMA = pa.schema([*_ACC_COLS, ("seq", pa.int64())])
+_Q_SCHEMA = pa.schema(
+    [
+        ("record_no", pa.int64()),
+        ("line", pa.int64()),
+        ("byte_offset", pa.int64()),
+        ("reason", pa.string()),
+        ("raw", pa.string()),
+    ]
+)
+#: Schemas (and column names) of the staged posts and account observations.
+POST_SCHEMA, ACC_SCHEMA = _POST_SCHEMA, _ACC_SCHEMA
+POST_COLS = _POST_SCHEMA.names
+ACC_COLS = _ACC_SCHEMA.names
+
+
+_PC = [c for c, _ in _POST_COLS]
+_LISTS = ["urls", "hashtags", "mentions", "media_hashes"]
+_SCALARS = [c for c in _PC if c not in ("platform", "post_id", *_LISTS)]
+_KEY = "posts.platform = s.platform AND posts.post_id = s.post_id"
+# The statements below are built once from constant column names; values are bound parameters.
+_POSTS_DUPS = "SELECT count(*) FROM (SELECT 1 FROM _cw_sp GROUP BY platform, post_id HAVING count(*) > 1)"
+_MAIN = "prio = 1"
+# Several copies of a post in one chunk: fold them (own rows override, embedded copies fill).
+_POSTS_FOLD = (
+    "CREATE OR REPLACE TEMP TABLE _cw_pd AS SELECT platform, post_id, "  # noqa: S608 - constant names
+    + ", ".join(
+        f"arg_max({c}, seq) FILTER (WHERE {_MAIN} AND {c} IS NOT NULL) AS {c}, "
+        f"arg_min({c}, seq) FILTER (WHERE NOT {_MAIN} AND {c} IS NOT NULL) AS fill_{c}"
+        for c in _PC[2:]
+    )
+    + f", bool_or({_MAIN}) AS own, coalesce(arg_max(source_line, seq) FILTER (WHERE {_MAIN}), "
+    "arg_min(source_line, seq)) AS source_line FROM _cw_sp GROUP BY platform, post_id"
+)
+# One copy per post: the same rules, with the copy's own prio.
+_FILLS = ", ".join(f"CASE WHEN {_MAIN} THEN NULL ELSE {c} END AS fill_{c}" for c in _PC[2:])
+_ONE_COPY = f"SELECT *, {_FILLS}, {_MAIN} AS own FROM _cw_sp"  # noqa: S608 - constant names
+
+
+def _fold_value(c: str) -> str:
+    return f"CASE WHEN s.own THEN COALESCE(s.{c}, posts.{c}, s.fill_{c}) ELSE COALESCE(posts.{c}, s.fill_{c}) END"
+
+
+_POSTS_EXISTING = "SELECT count(*) FROM {src} s WHERE EXISTS (SELECT 1 FROM posts WHERE " + _KEY + ")"  # noqa: S608 - constant names
+_POSTS_UPDATE = (
+    "UPDATE posts SET "  # noqa: S608 - constant names
+    + ", ".join(f"{c} = {_fold_value(c)}" for c in _SCALARS)
+    + ", source_line = CASE WHEN s.own THEN s.source_line ELSE posts.source_line END"
+    + ", source_id = CASE WHEN s.own THEN ? ELSE posts.source_id END"
+    + ", ingested_at = CASE WHEN s.own THEN ? ELSE posts.ingested_at END FROM {src} s WHERE "
+    + _KEY
+)
+# Lists are only rewritten where they change: DuckDB rewrites a row whose list column is updated.
+_POSTS_UPDATE_LISTS = (
+    "UPDATE posts SET "  # noqa: S608 - constant names
+    + ", ".join(f"{c} = {_fold_value(c)}" for c in _LISTS)
+    + " FROM {src} s WHERE "
+    + _KEY
+    + " AND ("
+    + " OR ".join(f"({_fold_value(c)}) IS DISTINCT FROM posts.{c}" for c in _LISTS)
+    + ")"
+)
+_POSTS_INSERT = (
+    f"INSERT INTO posts ({', '.join(_PC)}, source_line, source_id, ingested_at) "  # noqa: S608
+    f"SELECT platform, post_id, {', '.join(f'COALESCE({c}, fill_{c})' for c in _PC[2:])}, source_line, ?, ? "
+    "FROM {src} s"
+)
+_POSTS_INSERT_NEW = _POSTS_INSERT + " WHERE NOT EXISTS (SELECT 1 FROM posts WHERE " + _KEY + ")"  # noqa: S608 - constant names
+# One copy per post and none stored yet (a fresh ingest): the copies go in as they are.
+_POSTS_INSERT_PLAIN = (
+    f"INSERT INTO posts ({', '.join(_PC)}, source_line, source_id, ingested_at) "  # noqa: S608
+    f"SELECT {', '.join(_PC)}, source_line, ?, ? FROM _cw_sp"
+)
+
+_ACC_FIELDS = [
+    "handle",
+    "display_name",
+    "created_at",
+    "followers",
+    "following",
+    "description",
+    "location",
+    "account_lang",
+    "profile_image_url",
+]
+_ACC_KEY = "accounts.platform = s.platform AND accounts.account_id = s.account_id"
+# ``newest``: the observation is at least as recent as everything before it (stored or earlier in the chunk).
+_ACC_FOLD = (
+    "CREATE OR REPLACE TEMP TABLE _cw_ad AS "  # noqa: S608 - constant names
+    "WITH obs AS (SELECT o.*, coalesce(o.seen_at >= greatest(a.last_seen, max(o.seen_at) OVER ("
+    "PARTITION BY o.platform, o.account_id ORDER BY o.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)), true) "
+    "AS newest FROM _cw_sa o LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id) "
+    "SELECT platform, account_id, "
+    + ", ".join(
+        f"arg_max({c}, seq) FILTER (WHERE newest AND {c} IS NOT NULL) AS {c}, "
+        f"arg_min({c}, seq) FILTER (WHERE {c} IS NOT NULL) AS fill_{c}"
+        for c in _ACC_FIELDS
+    )
+    + ", min(seen_at) AS first_seen, max(seen_at) AS last_seen FROM obs GROUP BY platform, account_id"
+)
+_ACC_UPDATE = (
+    "UPDATE accounts SET "  # noqa: S608 - constant names
+    + ", ".join(f"{c} = COALESCE(s.{c}, accounts.{c}, s.fill_{c})" for c in _ACC_FIELDS)
+    + ", first_seen = least(accounts.first_seen, s.first_seen), last_seen = greatest(accounts.last_seen, s.last_seen)"
+    + " FROM _cw_ad s WHERE "
+    + _ACC_KEY
+)
+_ACC_INSERT = (
+    "INSERT INTO accounts (platform, account_id, " + ", ".join(_ACC_FIELDS) + ", first_seen, last_seen, source_id) "  # noqa: S608
+    "SELECT platform, account_id, "
+    + ", ".join(f"COALESCE({c}, fill_{c})" for c in _ACC_FIELDS)
+    + ", first_seen, last_seen, ? FROM _cw_ad s "
+    "WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE " + _ACC_KEY + ")"
+)
+_HIST_KEY = (
+    "account_history.platform = s.platform AND account_history.account_id = s.account_id "
+    "AND account_history.field = s.field AND account_history.value = s.value"
+)
+_HIST_AGG = (
+    "CREATE OR REPLACE TEMP TABLE _cw_hd AS "
+    "SELECT platform, account_id, 'handle' AS field, handle AS value, min(seen_at) AS first_seen, "
+    "max(seen_at) AS last_seen FROM _cw_sa WHERE handle IS NOT NULL GROUP BY platform, account_id, handle "
+    "UNION ALL "
+    "SELECT platform, account_id, 'display_name', display_name, min(seen_at), max(seen_at) FROM _cw_sa "
+    "WHERE display_name IS NOT NULL GROUP BY platform, account_id, display_name"
+)
+_HIST_UPDATE = (
+    "UPDATE account_history SET first_seen = least(account_history.first_seen, s.first_seen), "  # noqa: S608 - constant names
+    "last_seen = greatest(account_history.last_seen, s.last_seen) FROM _cw_hd s WHERE " + _HIST_KEY
+)
+_HIST_INSERT = (
+    "INSERT INTO account_history (platform, account_id, field, value, first_seen, last_seen, source_id) "  # noqa: S608 - constant names
+    "SELECT platform, account_id, field, value, first_seen, last_seen, ? FROM _cw_hd s "
+    "WHERE NOT EXISTS (SELECT 1 FROM account_history WHERE " + _HIST_KEY + ")"
+)
+_Q_INSERT = (
+    "INSERT INTO quarantine (source_id, path, record_no, line, byte_offset, reason, raw, quarantined_at) "
+    "SELECT ?, ?, record_no, line, byte_offset, reason, raw, ? FROM _cw_sq "
+    "ON CONFLICT (source_id, record_no) DO NOTHING"
+)
+
+
+def _merge_posts(con: Any, sid: str, now: _dt.datetime) -> None:
+    src = f"({_ONE_COPY})"
+    dups = con.execute(_POSTS_DUPS).fetchall()[0][0]
+    if dups:
+        con.execute(_POSTS_FOLD)
+        src = "_cw_pd"
+    existing = con.execute(_POSTS_EXISTING.format(src="_cw_sp")).fetchall()[0][0]
+    if existing:
+        con.execute(_POSTS_UPDATE.format(src=src), [sid, now])
+        con.execute(_POSTS_UPDATE_LISTS.format(src=src))
+        con.execute(_POSTS_INSERT_NEW.format(src=src), [sid, now])
+    elif dups:
+        con.execute(_POSTS_INSERT.format(src=src), [sid, now])
+    else:
+        con.execute(_POSTS_INSERT_PLAIN, [sid, now])
+
+
+def _utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+
+
+_ACC_NAMES = [c for c, _ in _ACC_COLS]
+
+
+class _Buffers:
+    """Rows the Python readers produce, as tuples in staging-schema order (transposed on flush)."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[Any, ...]] = []
+        self.accs: list[tuple[Any, ...]] = []
+        self.q: list[tuple[Any, ...]] = []
+
+    def __len__(self) -> int:
+        return len(self.posts) + len(self.accs) + len(self.q)
+
+    def post(self, p: dict[str, Any], line: int | None, prio: int, seq: int) -> None:
+        self.posts.append((*map(p.__getitem__, _PC), line, prio, seq))
+
+    def acc(self, a: dict[str, Any], seq: int) -> None:
+        self.accs.append((*map(a.__getitem__, _ACC_NAMES), seq))
+
+    def tables(self) -> dict[str, pa.Table]:
+        out = {}
+        for name, rows, schema in (
+            ("_cw_sp", self.posts, _POST_SCHEMA),
+            ("_cw_sa", self.accs, _ACC_SCHEMA),
+            ("_cw_sq", self.q, _Q_SCHEMA),
+        ):
+            if rows:
+                cols = list(zip(*rows, strict=True))
+                out[name] = pa.table(
+                    [pa.array(c, type=f.type) for c, f in zip(cols, schema, strict=True)], schema=schema
+                )
+        return out
+
+
+class ChunkWriter:
+    """Stages one file's rows and commits them chunk by chunk (see the module docstring)."""
+
+    def __init__(
+        self, store: Store, source_id: str, path: str, rows_before: int = 0, *, background: bool = False
+    ) -> None:
+        self.store = store
+        self.con = store.con
+        self.source_id = source_id
+        self.path = path
+        self.record_no = rows_before  # record number of the last row staged (1-based in the file)
+        self.rows = self.stored = self.quarantined = 0
+        self._buf = _Buffers()
+        self._tables: dict[str, list[pa.Table]] = {"_cw_sp": [], "_cw_sa": [], "_cw_sq": []}
+        self._pool: ThreadPoolExecutor | None = None
+        if background:
+            self._bg_con = store.con.cursor()
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cibwatch-commit")
+
+    # -- staging --------------------------------------------------------------
+    def add(self, ev: Row | Reject, seq: int) -> int:
+        """Stage the next row of the file from a Python reader; ``seq`` orders it. Returns the next free seq."""
+        self.rows += 1
+        self.record_no += 1
+        buf = self._buf
+        if isinstance(ev, Row):
+            self.stored += 1
+            buf.post(ev.post, ev.line, 1, seq)
+            seq += 1
+            for p in ev.extra_posts:
+                buf.post(p, ev.line, 0, seq)
+                seq += 1
+            for a in ev.accounts:
+                buf.acc(a, seq)
+                seq += 1
+        else:
+            self.quarantined += 1
+            buf.q.append((self.record_no, ev.line, ev.offset, ev.reason, truncate_raw(ev.raw)))
+        if len(buf) >= 20_000:
+            self._flush()
+        return seq
+
+    def count_fast(self, rows: int) -> None:
+        """Count the next ``rows`` rows of the file, stored by a bulk reader (see :meth:`stage`)."""
+        self.rows += rows
+        self.stored += rows
+        self.record_no += rows
+
+    def stage(self, posts: pa.Table, accounts: pa.Table) -> None:
+        """Stage posts and account observations a bulk reader produced (cast to the staging schemas)."""
+        self._flush()  # keep Python rows staged before in front
+        if posts.num_rows:
+            self._tables["_cw_sp"].append(posts.cast(_POST_SCHEMA))
+        if accounts.num_rows:
+            self._tables["_cw_sa"].append(accounts.cast(_ACC_SCHEMA))
+
+    def _flush(self) -> None:
+        if len(self._buf):
+            for name, tbl in self._buf.tables().items():
+                self._tables[name].append(tbl)
+            self._buf = _Buffers()
+
+    # -- commit ---------------------------------------------------------------
+    def commit(self, resume_offset: int) -> Future[tuple[int, int, int]]:
+        """Merge the staged chunk into the store, with the file's counters and ``resume_offset``.
+
+        Returns a future of the chunk's (rows, stored, quarantined). With a
+        background writer the merge runs on its own connection while the caller
+        reads on; otherwise it has run when this returns. Commits keep their order.
+        """
+        self._flush()
+        job = (
+            {name: pa.concat_tables(tabs) for name, tabs in self._tables.items() if tabs},
+            (self.rows, self.stored, self.quarantined),
+            resume_offset,
+        )
+        self.rows = self.stored = self.quarantined = 0
+        self._tables = {name: [] for name in self._tables}
+        if self._pool is not None:
+            return self._pool.submit(self._merge, self._bg_con, *job)
+        fut: Future[tuple[int, int, int]] = Future()
+        try:
+            fut.set_result(self._merge(self.con, *job))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+    def _merge(
+        self, con: Any, staged: dict[str, pa.Table], counts: tuple[int, int, int], resume_offset: int
+    ) -> tuple[int, int, int]:
+        now = _utcnow()
+        sid = self.source_id
+        for name, tbl in staged.items():
+            con.register(name, tbl)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if "_cw_sp" in staged:
+                    _merge_posts(con, sid, now)
+                if "_cw_sa" in staged:
+                    con.execute(_ACC_FOLD)
+                    con.execute(_ACC_UPDATE)
+                    con.execute(_ACC_INSERT, [sid])
+                    con.execute(_HIST_AGG)
+                    con.execute(_HIST_UPDATE)
+                    con.execute(_HIST_INSERT, [sid])
+                if "_cw_sq" in staged:
+                    con.execute(_Q_INSERT, [sid, self.path, now])
+                con.execute(
+                    "UPDATE sources SET rows_read = rows_read + ?, stored = stored + ?, "
+                    "quarantined = quarantined + ?, resume_offset = ? WHERE source_id = ?",
+                    [*counts, resume_offset, sid],
+                )
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            for name in staged:
+                con.unregister(name)
+        return counts
+
+    @property
+    def pending(self) -> int:
+        """Rows staged since the last commit."""
+        return self.rows
+
+    def close(self) -> None:
+        """Wait for a background commit still running, and release the writer's connection."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._bg_con.close()
+            self._pool = None
+        for t in ("_cw_pd", "_cw_ad", "_cw_hd"):
+            self.con.execute(f"DROP TABLE IF EXISTS {t}")  # noqa: S608 - constant names

@@ -1,0 +1,338 @@
+"""The bulk readers give exactly what the Python readers give, on hostile and mutated inputs.
+
+Every test ingests the same file twice, once with the bulk readers (DuckDB /
+PyArrow) and once with ``bulk=False`` (every record through the Python
+readers), and compares the whole store: posts, accounts, account history,
+quarantine and the per-file counters.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import random
+from pathlib import Path
+
+import orjson
+import pytest
+
+from cibwatch import Store
+from cibwatch.ingest import ingest_paths
+from cibwatch.ingest.synth import write_io_archive_csv, write_x_v2_jsonl
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+_TABLES = {
+    "posts": "SELECT * EXCLUDE (ingested_at, source_id) FROM posts ORDER BY platform, post_id",
+    "accounts": "SELECT * EXCLUDE (source_id) FROM accounts ORDER BY platform, account_id",
+    "history": "SELECT * EXCLUDE (source_id) FROM account_history ORDER BY ALL",
+    "quarantine": "SELECT * EXCLUDE (quarantined_at, source_id) FROM quarantine ORDER BY path, record_no",
+    "sources": "SELECT path, format, rows_read, stored, quarantined, resume_offset, status FROM sources ORDER BY path",
+}
+
+
+def _dump(store: Store) -> dict[str, list[dict]]:
+    return {name: store.query(sql) for name, sql in _TABLES.items()}
+
+
+def _both(paths: list[Path], **kw) -> tuple[dict, dict]:
+    with Store.memory() as fast, Store.memory() as slow:
+        ingest_paths(fast, paths, **kw)
+        ingest_paths(slow, paths, bulk=False, **kw)
+        return _dump(fast), _dump(slow)
+
+
+def _first_difference(a: list[dict], b: list[dict]) -> str:
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            keys = sorted(k for k in x.keys() | y.keys() if x.get(k) != y.get(k))
+            return f"bulk {[(k, x.get(k)) for k in keys]} python {[(k, y.get(k)) for k in keys]} in {x}"
+    return f"{len(a)} rows on the bulk path, {len(b)} on the Python path"
+
+
+def _assert_same(paths: list[Path], **kw) -> dict:
+    fast, slow = _both(paths, **kw)
+    for name in _TABLES:
+        assert fast[name] == slow[name], f"{name}: {_first_difference(fast[name], slow[name])}"
+    for s in fast["sources"]:
+        assert s["rows_read"] == s["stored"] + s["quarantined"]
+    return fast
+
+
+@pytest.mark.parametrize("chunk_size", [250_000, 3])
+def test_hostile_files_same_on_both_paths(chunk_size):
+    files = [HOSTILE / "x_v2_hostile.jsonl", HOSTILE / "io_archive_hostile.csv", HOSTILE / "x_v2_overlap.json"]
+    out = _assert_same(files, chunk_size=chunk_size)
+    assert [(s["rows_read"], s["quarantined"]) for s in out["sources"]] == [(10, 6), (11, 6), (2, 0)]
+
+
+# -- mutated X v2 JSON Lines -------------------------------------------------------
+
+
+def _mutate_tweet(rng: random.Random, line: bytes) -> bytes:
+    t = orjson.loads(line)
+    kind = rng.randrange(40)
+    if kind == 0:
+        return line[: rng.randrange(1, len(line))]  # truncated
+    if kind == 1:
+        return line.replace(b'"text":"', b'"text":"\xff\xfe', 1)  # invalid UTF-8
+    if kind == 2:
+        return line[:-1] + b",}"  # trailing comma: invalid JSON
+    if kind == 3:
+        return line[:-1] + b',"score":NaN}'  # NaN: invalid JSON
+    if kind == 4:
+        return b"[" * 1100 + b"]" * 1100  # deeper than orjson accepts
+    if kind == 5:
+        return b'{"x":' + b"[" * 1100 + b"]" * 1100 + b"," + line[1:]  # a valid tweet, nested too deeply
+    if kind == 6:
+        return b"   "  # blank
+    if kind == 7:
+        return orjson.dumps(rng.choice([[1, 2], "tweet", 5, None]))
+    if kind == 8:
+        t["id"] = rng.choice([int(t["id"]), float(t["id"][:5]), True, "", "  " + t["id"] + "\u00a0", "12.0", "1e5"])
+    elif kind == 9:
+        t["text"] = rng.choice(
+            [5, 2.5, True, False, None, ["a"], {"b": 1}, "", "nul \x00 here", "true", "[x] y", "1e+16"]
+        )
+    elif kind == 10:
+        t["author_id"] = rng.choice([0, "0", "", None, 7, False, " 42 ", "u_1"])
+    elif kind == 11:
+        t["created_at"] = rng.choice(
+            [
+                "2023-02-30T10:00:00Z",
+                "2023-08-01T10:00:00+05:30",
+                "2023-08-01 10:00",
+                "2023-08-01",
+                "1690000000",
+                1690000000123,
+                "Wed Aug 27 13:08:45 +0000 2008",
+                " 2023-08-01T10:00:00Z",
+                "2023-08-01T10:00:00.1234567Z",
+                "2023-08-01T24:00:00Z",
+                "never",
+                "",
+                1.5,
+                True,
+            ]
+        )
+    elif kind == 12:
+        t["entities"] = rng.choice(
+            [[1], 5, {"urls": 5}, {"urls": [{"url": 0, "expanded_url": ""}]}, {"hashtags": ["x"]}]
+        )
+    elif kind == 13:
+        t["public_metrics"] = rng.choice(
+            [5, {"like_count": "7"}, {"like_count": 2.7}, {"like_count": True}, {"like_count": " 3"}]
+        )
+    elif kind == 14:
+        t["author"] = rng.choice(["x", [1], {"username": "nobody"}, {"id": " 9 ", "name": "N"}, {"id": 0}])
+    elif kind == 15:
+        t["author"]["public_metrics"] = rng.choice([5, {"followers_count": "1.5"}, {"following_count": None}])
+    elif kind == 16:
+        t["author"]["created_at"] = rng.choice(["not a date", "", 0, "2020-01-01T00:00:00-03:00"])
+    elif kind == 17:
+        t["referenced_tweets"] = rng.choice(
+            [
+                [{"type": "retweeted", "id": "1"}, {"type": "quoted", "id": 2}],
+                [{"type": "replied_to", "id": "3", "text": "hi", "author_id": "9", "created_at": "2023-08-01"}],
+                [{"type": "replied_to", "id": "3", "text": None}],
+                "x",
+                [1, {"type": "quoted"}],
+            ]
+        )
+    elif kind == 18:
+        t["attachments"] = rng.choice(
+            [
+                {"media_keys": ["3_ABC", 0, None]},
+                {"media": [{"url": "HTTPS://X/İ.JPG"}, {"media_key": "K"}, "s"]},
+                {"media_keys": "3_1"},
+            ]
+        )
+    elif kind == 19:
+        t["lang"] = rng.choice([" en", "pt-BR", 5, "", "\u3000zh"])
+    elif kind == 20:
+        t["source"] = rng.choice([" Web ", "", 1.0])
+    elif kind == 21:
+        t = {"data": [t], "includes": {"users": [t.get("author", {})]}}
+    elif kind == 22:
+        t["data"] = None
+    elif kind == 23:
+        t["conversation_id"] = rng.choice(["__BIG__", -5, "a b"])
+    else:
+        return line
+    return orjson.dumps(t).replace(b'"__BIG__"', b"12345678901234567890123")
+
+
+def _mutated_x_v2(tmp_path: Path, seed: int, n: int = 1200) -> Path:
+    rng = random.Random(seed)
+    base = write_x_v2_jsonl(tmp_path / "base.jsonl", n, seed=seed, accounts=300)
+    lines = base.read_bytes().splitlines()
+    out = [_mutate_tweet(rng, ln) if rng.random() < 0.35 else ln for ln in lines]
+    out += out[: n // 10]  # repeats: later copies update earlier ones
+    rng.shuffle(out)
+    eol = b"\r\n" if seed % 2 else b"\n"
+    f = tmp_path / f"mutated-{seed}.jsonl"
+    f.write_bytes(b"\xef\xbb\xbf" + eol.join(out) + (eol if seed % 3 else b""))
+    return f
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mutated_x_v2_same_on_both_paths(tmp_path, seed):
+    f = _mutated_x_v2(tmp_path, seed)
+    out = _assert_same([f], chunk_size=[250_000, 500, 37][seed - 1])
+    assert out["sources"][0]["quarantined"] > 50 and out["sources"][0]["stored"] > 800
+
+
+# -- mutated information-operations archive CSV ---------------------------------------
+
+
+def _mutate_row(rng: random.Random, row: list[str], header: list[str]) -> list[str] | bytes:
+    r = dict(zip(header, row, strict=True))
+    kind = rng.randrange(30)
+    if kind == 0:
+        return row[: rng.randrange(1, len(row))]  # ragged
+    if kind == 1:
+        return b"1,\xff\xfe,bad utf8"
+    if kind == 2:
+        r["tweet_text"] = rng.choice(["line one\nline two", "cr\r\nlf", "trailing cr\r\r\nx", "\n", 'say "hi"'])
+    elif kind == 3:
+        r["tweet_text"] = "nul \x00 inside"
+    elif kind == 4:
+        r["tweetid"] = rng.choice(["", "  ", " 12 ", "\u00a012"])
+    elif kind == 5:
+        r["tweet_time"] = rng.choice(["31/31/2020", "", "2020-01-01T00:00:00+01:00", "1577836800", " 2020-01-01 00:00"])
+    elif kind == 6:
+        r["hashtags"] = rng.choice(
+            ["[]", "['a', 'b']", "['it''s']", "[\"it's\", 'b']", "a b", "[a, b]", "['']", "['x',]"]
+        )
+    elif kind == 7:
+        r["urls"] = rng.choice(["", "['https://a.example/x?q=1,2']", "[ 'a' ]", "['a\\'b']"])
+    elif kind == 8:
+        r["follower_count"] = rng.choice(["12.5", " 3", "x", "", "-4", "1e3", "9" * 20])
+    elif kind == 9:
+        r["is_retweet"] = rng.choice(["TRUE", " yes ", "t", "0", "", "no"])
+    elif kind == 10:
+        r["account_creation_date"] = rng.choice(["", "bad", "2019-13-01", "2019-05-01T00:00:00Z"])
+    elif kind == 11:
+        r["user_display_name"] = rng.choice(["", "  spaced  ", "emoji 👍🏽", "رسالة"])
+    elif kind == 12:
+        return b""  # blank line
+    elif kind == 13:
+        return b'1,"unterminated'
+    elif kind == 14:
+        return b'2,ab"c,stray quote'
+    else:
+        return row
+    return [r[h] for h in header]
+
+
+def _mutated_io(tmp_path: Path, seed: int, n: int = 2500) -> Path:
+    rng = random.Random(seed)
+    base = write_io_archive_csv(tmp_path / "base.csv", n, seed=seed, accounts=400)
+    rows = list(csv.reader(io.StringIO(base.read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    out = io.BytesIO()
+    eol = "\r\n" if seed % 2 else "\n"
+    out.write(b"\xef\xbb\xbf" if seed % 2 else b"")
+    w = csv.writer(io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True), lineterminator=eol)
+    w.writerow(header)
+    for row in body + body[: n // 10]:
+        m = _mutate_row(rng, row, header) if rng.random() < 0.3 else row
+        if isinstance(m, bytes):
+            out.write(m + eol.encode())
+        else:
+            w.writerow(m)
+    f = tmp_path / f"mutated-{seed}.csv"
+    f.write_bytes(out.getvalue())
+    return f
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mutated_io_archive_same_on_both_paths(tmp_path, seed):
+    f = _mutated_io(tmp_path, seed)
+    out = _assert_same([f], chunk_size=[250_000, 700, 41][seed - 1])
+    assert out["sources"][0]["quarantined"] > 40 and out["sources"][0]["stored"] > 2000
+
+
+def test_compressed_bulk_input(tmp_path):
+    f = _mutated_io(tmp_path, 4, n=800)
+    gz = tmp_path / "archive.csv.gz"
+    gz.write_bytes(gzip.compress(f.read_bytes()))
+    _assert_same([gz])
+
+
+# -- resume: a run stopped after some chunks, then re-run, equals a clean run ------------
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_interrupted_bulk_ingest_resumes_to_the_same_store(tmp_path, kind):
+    f = _mutated_x_v2(tmp_path, 5) if kind == "jsonl" else _mutated_io(tmp_path, 5)
+    seen = []
+
+    def stop_after_three(rep):
+        seen.append(rep.rows_read)
+        if len(seen) == 3:
+            raise _Stop
+
+    with Store.memory() as store:
+        with pytest.raises(_Stop):
+            ingest_paths(store, [f], chunk_size=113, on_chunk=stop_after_three)
+        src = store.query("SELECT rows_read, stored, quarantined, status FROM sources")[0]
+        assert src["status"] == "running" and src["rows_read"] == seen[-1]
+        assert src["rows_read"] == src["stored"] + src["quarantined"]
+        rep = ingest_paths(store, [f], chunk_size=113)
+        assert rep.sources[0].resumed
+        resumed = _dump(store)
+    with Store.memory() as clean:
+        ingest_paths(clean, [f], chunk_size=113, bulk=False)
+        expected = _dump(clean)
+    for name in _TABLES:
+        assert resumed[name] == expected[name], name
+
+
+def test_empty_and_header_only_files(tmp_path):
+    (tmp_path / "e.jsonl").write_bytes(b"")
+    (tmp_path / "h.csv").write_text("tweetid,userid,tweet_time\n")
+    (tmp_path / "b.jsonl").write_bytes(b"\n\n  \n")
+    fast = _assert_same(
+        [tmp_path / "h.csv"],
+    )
+    assert fast["sources"][0]["rows_read"] == 0
+    for name, fmt in (("e.jsonl", "x-v2"), ("b.jsonl", "x-v2")):
+        out = _assert_same([tmp_path / name], format=fmt)
+        assert out["sources"][0]["rows_read"] == 0
+
+
+def test_one_block_of_lines_longer_than_the_block(tmp_path, monkeypatch):
+    """Lines longer than a block, and blocks cut inside quoted multi-line CSV fields, read the same."""
+    from cibwatch.ingest import blocks, bulk
+
+    monkeypatch.setattr(bulk, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(bulk, "MIN_BLOCK_BYTES", 512)
+    monkeypatch.setattr(blocks, "_READ", 1000)
+    f = _mutated_io(tmp_path, 6, n=600)
+    _assert_same([f], chunk_size=50)
+    big = tmp_path / "big.jsonl"
+    t = orjson.loads(write_x_v2_jsonl(tmp_path / "one.jsonl", 3).read_bytes().splitlines()[0])
+    t["text"] = "long " * 3000
+    big.write_bytes(orjson.dumps(t) + b"\n" + (tmp_path / "one.jsonl").read_bytes())
+    _assert_same([big])
+
+
+def test_bulk_store_values(store, tmp_path):
+    """Spot values through the bulk path: UTC times, lists, the author account."""
+    f = tmp_path / "t.jsonl"
+    t = orjson.loads(write_x_v2_jsonl(tmp_path / "s.jsonl", 1).read_bytes())
+    t["created_at"] = "2023-08-01T12:00:00+02:00"
+    f.write_bytes(orjson.dumps(t) + b"\n")
+    ingest_paths(store, [f])
+    p = store.query("SELECT * FROM posts")[0]
+    assert p["created_at"] == dt.datetime(2023, 8, 1, 10, 0)
+    assert p["urls"] == [t["entities"]["urls"][0]["expanded_url"]] and p["hashtags"] == ["shame"]
+    a = store.query("SELECT * FROM accounts")[0]
+    assert (a["handle"], a["followers"]) == (t["author"]["username"], t["author"]["public_metrics"]["followers_count"])
