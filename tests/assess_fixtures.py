@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass, field
 
 from cibwatch import Store
+from cibwatch.normalize.urls import normalize_url, registered_domain
 
 SINCE = dt.datetime(2023, 8, 7)
 UNTIL = dt.datetime(2023, 9, 12)
@@ -106,14 +107,19 @@ class Builder:
                 return d
 
 
-def _edges(store: Store, run_id: str, nodes: list[str], signals: dict[str, int], posts: dict[str, list[str]], cluster: str | None, rng: random.Random):
+def _edges(store: Store, run_id: str, nodes: list[str], signals: dict[str, int], posts: dict[str, list[str]], cluster: str | None, rng: random.Random,
+           objects: dict[str, str] | None = None):
+    """Significant edges between every pair of ``nodes``, with one evidence row per kind (object ``objects[kind]`` when given)."""
     ev = []
     rows = []
     for a, b in itertools.combinations(sorted(nodes), 2):
         n = sum(signals.values())
         rows.append([run_id, a, b, float(n), n, n, json.dumps(signals), 30.0, 0.05, 1e-6, 1e-5, True])
         for kind in signals:
-            obj = cluster if kind in ("text_near", "crosslingual") and cluster else f"{kind}:x:{rng.randrange(5)}"
+            if objects and kind in objects:
+                obj = objects[kind]
+            else:
+                obj = cluster if kind in ("text_near", "crosslingual") and cluster else f"{kind}:x:{rng.randrange(5)}"
             pa_, pb = rng.choice(posts[a]), rng.choice(posts[b])
             ev.append([run_id, a, b, kind, obj, pa_, pb, SINCE, SINCE, float(rng.randrange(5, 90))])
     _insert(store, "edges", ["run_id", "a", "b", "weight", "n_coactions", "n_objects", "signals", "avg_time_delta", "expected", "p_value",
@@ -242,3 +248,130 @@ def build_rerun(store: Store, sc: Scenario, seed: int = 11) -> tuple[str, list[s
     b.flush()
     store.finish_run(run_id, {"campaigns": 1})
     return run_id, returning
+
+
+# ---------------------------------------------------------------------------
+# an early-stage flood, split into one community per wave
+# ---------------------------------------------------------------------------
+EARLY_UNTIL = dt.datetime(2023, 8, 12)
+VIDEO = "https://vidz.example/v/7"
+TUBE = "https://www.youtube.com/watch?v=clip{n}"
+
+
+@dataclass
+class EarlyScenario:
+    run_id: str
+    waves: dict[str, list[str]] = field(default_factory=dict)  # W1..W4: the campaign, one community per wave
+    spam: dict[str, list[str]] = field(default_factory=dict)  # S1..S3: a domestic spam burst, one community per wave
+    supporters: list[str] = field(default_factory=list)  # G: supporters replying "Well said" within minutes
+    hijacked: str = ""
+
+
+def build_early(store: Store, seed: int = 3) -> EarlyScenario:
+    """The first five days of a flood (7-11 Aug 2023), seen as small communities with no edge between them.
+
+    * ``W1``-``W4``: 5 X accounts each, flooding three members' posts within two
+      minutes in Beijing office hours, all with the same video link and
+      message. On its own each wave shows at most one state-style sign: ``W1``
+      holds a hijacked account (Bengali posts in 2022, renamed, back in
+      English), ``W2`` posts in Chinese next to English, ``W3`` (French) and
+      ``W4`` (English) show none.
+    * ``S1``-``S3``: a domestic spam burst, 4 new accounts each, the same deals
+      link and text on Canadian afternoons. ``S1`` and ``W3`` also both share
+      YouTube links, as hundreds of ordinary accounts do.
+    * ``G``: 6 supporters replying "Well said" under one member within minutes.
+    * 400 organic accounts on Canadian evenings, a third of them sharing YouTube links.
+    """
+    b = Builder(store, seed)
+    rng = b.rng
+    for tid, name, role, party, lang, handle, aid, contact in TARGETS:
+        store.execute("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)", [tid, name, role, party, lang, contact, "x", handle, aid])
+        b.account(aid, handle, dt.datetime(2012, 1, 1), followers=20000, description=f"{role} {name}")
+    roots = {aid: [b.post(aid, SINCE + dt.timedelta(days=d, hours=13), f"Statement {d} from {name}") for d in range(5)]
+             for _, name, *_r, aid, _c in TARGETS}
+    for i in range(400):
+        aid = f"o{i}"
+        b.account(aid, f"citizen_{i}", dt.datetime(2010, 1, 1) + dt.timedelta(days=rng.randrange(4000)), followers=rng.randrange(40, 3000),
+                  description="Proud Canadian.")
+        for k in range(5):
+            t = TARGETS[rng.randrange(4)]
+            d = rng.randrange(5)
+            text, urls = rng.choice(["Well said!", "I disagree with this policy.", "What about housing costs?", "Merci pour votre travail."]), []
+            if i % 3 == 0 and k == 0:
+                text, urls = "Worth watching on this topic", [TUBE.format(n=rng.randrange(1000))]
+            b.post(aid, SINCE + dt.timedelta(days=d, hours=rng.choice([22, 23, 24, 25]), minutes=rng.randrange(60)), text,
+                   reply_to=t[6], reply_to_post=roots[t[6]][d], root=roots[t[6]][d], urls=urls, likes=rng.randrange(0, 6))
+    run_id = store.new_run("detect", {"since": SINCE.isoformat(), "until": EARLY_UNTIL.isoformat(), "window": 300}, seed=seed)
+    sc = EarlyScenario(run_id)
+    store.execute("INSERT INTO text_clusters VALUES (?, 'text_near:early', ?, 'en', 60, 20, ['en','fr','zh'])", [run_id, EN.format(name="Alex Martin", n=7)])
+    store.execute("INSERT INTO text_clusters VALUES (?, 'text_near:deals', ?, 'en', 36, 12, ['en'])", [run_id, SPAM.format(n=1)])
+    store.execute("INSERT INTO text_clusters VALUES (?, 'text_near:wellsaid', 'Well said!', 'en', 700, 300, ['en'])", [run_id])
+
+    def community(cid: str, nodes: list[str], posts: dict[str, list[str]], signals: dict[str, int], objects: dict[str, str]) -> None:
+        store.execute("INSERT INTO campaigns (run_id, campaign_id, size) VALUES (?, ?, ?)", [run_id, cid, len(nodes)])
+        store.con.executemany("INSERT INTO campaign_accounts (run_id, campaign_id, node, platform, account_id) VALUES (?, ?, ?, 'x', ?)",
+                              [[run_id, cid, n, n.split(":", 1)[1]] for n in nodes])
+        _edges(store, run_id, nodes, signals, posts, None, rng, objects)
+
+    video = {"url": f"url:{normalize_url(VIDEO)}", "domain": f"domain:{registered_domain(VIDEO)}", "text_near": "text_near:early"}
+    tube = f"domain:{registered_domain(TUBE.format(n=1))}"
+    langs = {"W1": ["en"] * 5, "W2": ["en", "en", "en", "zh", "zh"], "W3": ["fr"] * 5, "W4": ["en"] * 5}
+    for w, (cid, wl) in enumerate(langs.items()):
+        nodes, posts = [], {}
+        for i in range(len(wl)):
+            aid = f"{cid.lower()}a{i}"
+            node = b.account(aid, f"{rng.choice(['Zoe', 'Lily', 'Ming', 'Carol'])}{rng.randrange(10**3, 10**4)}", dt.datetime(2023, 7, 10 + 5 * w + i),
+                             followers=rng.randrange(0, 5))
+            nodes.append(node)
+            posts[node] = []
+        if cid == "W1":  # a hijacked account: a Bengali shop in 2022, renamed days before the flood
+            sc.hijacked = nodes[0]
+            aid = nodes[0].split(":", 1)[1]
+            store.execute("INSERT INTO account_history VALUES ('x', ?, 'handle', ?, ?, ?, 'fixture')", [aid, "rahim_shop9", dt.datetime(2015, 3, 1), dt.datetime(2022, 3, 1)])
+            store.execute("INSERT INTO account_history VALUES ('x', ?, 'handle', ?, ?, ?, 'fixture')", [aid, "newsfan_9", dt.datetime(2023, 8, 3), NOW])
+            for k in range(5):
+                b.post(aid, dt.datetime(2022, 1, 5, 8) + dt.timedelta(days=k * 9), "আজকের অফার দেখুন, সেরা দামে পোশাক", lang="bn")
+        for k in range(3):
+            t = TARGETS[(w + k) % 4]
+            d = (w + 2 * k) % 5
+            start = SINCE + dt.timedelta(days=d, hours=rng.choice([1, 2, 3, 6, 7, 8]), minutes=rng.randrange(50))  # UTC+8 office hours
+            for node, lang in zip(nodes, wl, strict=True):
+                text = {"en": EN, "fr": FR, "zh": ZH}[lang].format(name=t[1], n=7)
+                urls = [VIDEO] + ([TUBE.format(n=rng.randrange(1000))] if cid == "W3" and k == 0 else [])
+                posts[node].append(b.post(node.split(":", 1)[1], start + dt.timedelta(seconds=rng.randrange(120)), text, lang=lang,
+                                          reply_to=t[6], reply_to_post=roots[t[6]][d], root=roots[t[6]][d], urls=urls))
+        sigs = {"reply": 3, "url": 3, "domain": 3, "text_near": 3}
+        objects = dict(video)
+        if cid == "W3":
+            objects["domain"] = tube  # W3's domain co-action is on YouTube, which hundreds of accounts share
+        community(cid, nodes, posts, sigs, objects)
+        sc.waves[cid] = nodes
+    deals = "https://bestdealz.example/promo/1"
+    spam_objects = {"url": f"url:{normalize_url(deals)}", "domain": f"domain:{registered_domain(deals)}", "text_near": "text_near:deals"}
+    for s_i, cid in enumerate(["S1", "S2", "S3"]):
+        nodes, posts = [], {}
+        for i in range(4):
+            aid = f"{cid.lower()}d{i}"
+            node = b.account(aid, f"dealhunter{s_i}{i}", dt.datetime(2023, 8, 1), followers=rng.randrange(0, 3))
+            nodes.append(node)
+            posts[node] = []
+            for k in range(3):
+                urls = [deals] + ([TUBE.format(n=rng.randrange(1000))] if cid == "S1" and k == 0 else [])
+                when = dt.datetime(2023, 8, 9, 14 + 2 * s_i + k // 2, rng.randrange(60))  # 10:00-15:00 Eastern
+                posts[node].append(b.post(aid, when, SPAM.format(n=1), reply_to="t3", reply_to_post=roots["t3"][2], root=roots["t3"][2], urls=urls))
+        objects = dict(spam_objects)
+        if cid == "S1":
+            objects["domain"] = tube
+        community(cid, nodes, posts, {"url": 2, "domain": 2, "text_near": 2}, objects)
+        sc.spam[cid] = nodes
+    nodes, posts = [], {}
+    for i in range(6):
+        node = b.account(f"g{i}", f"riding_volunteer{i}", dt.datetime(2016, 1, 1 + i), followers=rng.randrange(50, 400), description="Volunteer")
+        nodes.append(node)
+        posts[node] = [b.post(f"g{i}", dt.datetime(2023, 8, 7 + d, 23, rng.randrange(8)), "Well said!", reply_to="t2", reply_to_post=roots["t2"][d],
+                              root=roots["t2"][d]) for d in range(4)]
+    community("G", nodes, posts, {"reply": 4, "text_near": 4}, {"text_near": "text_near:wellsaid"})
+    sc.supporters = nodes
+    b.flush()
+    store.finish_run(run_id, {"campaigns": 8})
+    return sc

@@ -248,3 +248,66 @@ def test_bare_account_id_on_two_platforms_is_ambiguous(assessed):
     assert "platform:account_id" in e.value.user_message()
     assert explain(store, "facebook:o7")["id"] == "facebook:o7"
     assert explain(store, "a1")["id"] == "x:a1"  # campaign members resolve first
+
+
+# ---------------------------------------------------------------------------
+# an early-stage flood split into one community per wave
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def early(store):
+    from assess_fixtures import build_early
+
+    sc = build_early(store)
+    return store, sc, assess_run(store, sc.run_id)
+
+
+def test_early_flood_split_into_waves_is_one_state_style_operation(early):
+    store, sc, res = early
+    by = {c["campaign_id"]: c for c in res.campaigns}
+    ops = {by[w]["operation_id"] for w in sc.waves}
+    assert len(ops) == 1 and None not in ops
+    for w in sc.waves:
+        assert by[w]["classification"] == "state_style"
+        assert {"hijacked_accounts", "chinese_with_en_fr"} <= set(by[w]["signs"])
+    prof = json.loads(store.query("SELECT profile FROM campaigns WHERE run_id = ? AND campaign_id = 'W3'", [sc.run_id])[0]["profile"])
+    assert prof["assessment"]["own_signs"] == []  # French only, no hijack: W3 alone shows no sign
+    assert prof["assessment"]["operation"]["campaigns"] == ["W1", "W2", "W3", "W4"] and prof["assessment"]["operation"]["accounts"] == 20
+    row = _campaign_rows(store, sc.run_id, "W3")["operation"]
+    assert set(row["data"]["campaigns"]) == set(sc.waves) and "hijacked_accounts" in row["data"]["signs"]
+    assert {"url:https://vidz.example/v/7", "text_near:early"} <= {t["object"] for t in row["data"]["links"]}
+    assert row["data"]["findings"]["hijacked"] == [{"campaign_id": "W1", "account": sc.hijacked}]
+    assert "one of 4 campaigns" in row["detail"] and "https://vidz.example/v/7" in row["detail"] and "@" in row["detail"]
+    assert "youtube" not in row["detail"]
+
+
+def test_each_wave_alone_has_too_few_signs(store):
+    from assess_fixtures import build_early
+
+    sc = build_early(store)
+    res = assess_run(store, sc.run_id, params=AssessParams(link_operations=False))
+    by = {c["campaign_id"]: c for c in res.campaigns}
+    assert {w: by[w]["signs"] for w in sc.waves} == {"W1": ["hijacked_accounts"], "W2": ["chinese_with_en_fr"], "W3": [], "W4": []}
+    assert all(by[w]["classification"] == "unattributed" and by[w]["operation_id"] is None for w in sc.waves)
+    assert not store.query("SELECT 1 FROM evidence WHERE run_id = ? AND kind = 'operation'", [sc.run_id])
+
+
+def test_hard_negatives_stay_unattributed_next_to_an_early_flood(early):
+    store, sc, res = early
+    by = {c["campaign_id"]: c for c in res.campaigns}
+    spam_ops = {by[s]["operation_id"] for s in sc.spam}
+    assert len(spam_ops) == 1 and None not in spam_ops  # the spam waves are one operation too ...
+    assert spam_ops.isdisjoint({by[w]["operation_id"] for w in sc.waves})  # ... never joined to the flood by YouTube links
+    for cid in [*sc.spam, "G"]:
+        assert by[cid]["classification"] == "unattributed" and by[cid]["signs"] == []
+    assert by["G"]["operation_id"] is None  # a generic "Well said!" links nothing
+    s1 = _campaign_rows(store, sc.run_id, "S1")["operation"]
+    assert "no state-style sign" in s1["detail"] and "bestdealz.example" in s1["detail"]
+    assert all(t["object"] != "domain:youtube.com" for t in s1["data"]["links"])
+
+
+def test_explain_shows_the_operation(early):
+    store, sc, _ = early
+    e = explain(store, "W4", run_id=sc.run_id)
+    assert e["classification"] == "state_style" and {s["sign"] for s in e["state_style_signs"]} >= {"hijacked_accounts", "chinese_with_en_fr"}
+    op = next(r for r in e["evidence"] if r["kind"] == "operation")
+    assert op["claim"] == "detection" and 0 < op["weight"] <= 0.6 and op["data"]["disarm"] == ["T0049", "T0049.005"]

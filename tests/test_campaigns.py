@@ -91,3 +91,62 @@ def test_parameters_are_validated(kw, name):
     with pytest.raises(ParameterError) as exc:
         find_campaigns(_edges([SMALL]), **kw)
     assert exc.value.name == name
+
+
+# ---------------------------------------------------------------------------
+# operations: campaigns that push the same rare content
+# ---------------------------------------------------------------------------
+from cibwatch.campaigns import OperationLinks, _tail_at_least, link_operations  # noqa: E402
+
+WAVES = {"C01": 6, "C02": 5, "C03": 5, "C04": 3, "C05": 20, "C06": 8}
+
+
+def test_tail_of_a_sum_of_bernoullis_is_exact():
+    probs = [0.1, 0.5, 0.25, 0.9]
+    brute = [0.0] * 5
+    for mask in itertools.product([0, 1], repeat=4):
+        pr = 1.0
+        for hit, p in zip(mask, probs, strict=True):
+            pr *= p if hit else 1 - p
+        brute[sum(mask)] += pr
+    for k in range(6):
+        assert _tail_at_least(probs, k) == pytest.approx(sum(brute[k:]))
+
+
+def test_waves_that_push_the_same_rare_link_and_message_are_one_operation():
+    objects = {
+        "C01": {"domain:vidz.example", "crosslingual:m1", "reply:x:p1"},
+        "C02": {"domain:vidz.example", "crosslingual:m1", "reply:x:p2"},
+        "C03": {"crosslingual:m1", "reply:x:p3"},
+        "C04": {"domain:vidz.example"},
+        "C05": {"text_near:well-said", "reply:x:p9"},  # a pile-on: a generic reply many people post
+        "C06": {"text_near:well-said", "domain:bigsite.example", "reply:x:p9"},
+    }
+    users = {"domain:vidz.example": 30, "crosslingual:m1": 14, "text_near:well-said": 900, "reply:x:p9": 400}
+    ol = OperationLinks(alpha=0.01).fit(WAVES, objects, users, population=3000)
+    assert [op["campaigns"] for op in ol.operations_] == [["C01", "C02", "C03", "C04"]]
+    assert ol.operation_of_ == {c: "O01" for c in ("C01", "C02", "C03", "C04")}
+    assert ol.objects_examined_ == 4  # every linkable object any campaign co-acted on is a test: the Bonferroni divisor
+    tests = {t["object"]: t for t in ol.tests_}
+    assert tests["domain:vidz.example"]["linked"] and tests["domain:vidz.example"]["p_value"] < 0.01 / 10
+    assert tests["crosslingual:m1"]["linked"] and tests["crosslingual:m1"]["users"] == 14
+    # a popular object shared by two groups is expected by chance and links nothing
+    assert not tests["text_near:well-said"]["linked"] and tests["text_near:well-said"]["expected"] > 1
+    assert not any(t.startswith("reply:") for t in tests)  # whom a group answers is not what it pushes
+    assert ol.operations_[0]["accounts"] == 19 and {t["object"] for t in ol.operations_[0]["links"]} == {"domain:vidz.example", "crosslingual:m1"}
+
+
+def test_objects_without_a_user_count_are_not_tested_and_two_waves_need_rarer_content():
+    objects = {"C01": {"url:a", "url:b"}, "C02": {"url:a", "url:b"}}
+    assert link_operations({"C01": 6, "C02": 5}, objects, {}, 3000) == []  # unknown popularity: no claim
+    # two groups of 5-6 that both hold users of a link one account in eight posts: chance (p about 0.03)
+    assert link_operations({"C01": 6, "C02": 5}, objects, {"url:a": 400}, 3000) == []
+    ops = link_operations({"C01": 6, "C02": 5}, objects, {"url:a": 400, "url:b": 40}, 3000)
+    assert [op["campaigns"] for op in ops] == [["C01", "C02"]]
+
+
+def test_operation_links_validate_parameters():
+    with pytest.raises(ParameterError, match="'alpha'"):
+        OperationLinks(alpha=0).fit({}, {}, {}, 0)
+    with pytest.raises(ParameterError, match="'min_users'"):
+        OperationLinks(min_users=0).fit({}, {}, {}, 0)

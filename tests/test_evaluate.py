@@ -27,11 +27,13 @@ def truth(tmp_path):
     return path
 
 
-def write_run(store: Store, campaigns: dict[str, tuple[str, list[str]]]) -> str:
-    run_id = store.new_run("detect", {"test": True}, 0)
-    for cid, (cls, members) in campaigns.items():
-        store.execute("INSERT INTO campaigns (run_id, campaign_id, size, classification) VALUES (?, ?, ?, ?)",
-                      [run_id, cid, len(members), cls])
+def write_run(store: Store, campaigns: dict[str, tuple], kind: str = "detect") -> str:
+    """``{campaign_id: (classification, members[, operation_id])}`` as a finished run."""
+    run_id = store.new_run(kind, {"test": True}, 0)
+    for cid, (cls, members, *op) in campaigns.items():
+        profile = json.dumps({"assessment": {"operation": {"operation_id": op[0]} if op and op[0] else None}})
+        store.execute("INSERT INTO campaigns (run_id, campaign_id, size, classification, profile) VALUES (?, ?, ?, ?, ?)",
+                      [run_id, cid, len(members), cls, profile])
         for m in members:
             store.execute("INSERT INTO campaign_accounts (run_id, campaign_id, node, platform, account_id) VALUES (?, ?, ?, 'x', ?)",
                           [run_id, cid, f"x:{m}", m])
@@ -146,6 +148,40 @@ def test_time_to_detection_none_when_never_flagged(store, truth):
     assert len(det.calls) == 3  # stops once a day's cut-off is past the last post
     with pytest.raises(ParameterError):
         evaluate(store, truth, detect_fn=det, min_detected_accounts=0)
+
+
+def split_detect(store: Store, *, linked: bool):
+    """Every campaign account seen before ``until``, in state-style campaigns of at most 4 (one per wave),
+    all in one operation when ``linked``."""
+
+    def detect(until: dt.datetime) -> str:
+        seen = [r["account_id"] for r in store.query(
+            "SELECT DISTINCT account_id FROM posts WHERE created_at < ? AND account_id LIKE 'c%' ORDER BY 1", [until])]
+        waves = {f"W{i // 4}": ("state_style", seen[i:i + 4], "O01" if linked else None) for i in range(0, len(seen), 4)}
+        waves["N"] = ("state_style", ["o1", "o2", "o3"], None)  # a separate operation never adds to the campaign's count
+        return write_run(store, waves, kind="detect-probe")
+
+    return detect
+
+
+def test_time_to_detection_counts_an_operation_split_into_waves(store, truth):
+    _posts(store)
+    scored = write_run(store, HAND_RUN)
+    res = evaluate(store, truth, detect_fn=split_detect(store, linked=True))
+    assert res["time_to_detection_days"] == 3  # 10 accounts in three campaigns of one operation
+    days = res["time_to_detection"]["days"]
+    assert [d["campaign_accounts_flagged"] for d in days] == [4, 8, 10]
+    assert [d["campaign_accounts_flagged_in_one_campaign"] for d in days] == [4, 4, 4]
+    unlinked = evaluate(store, truth, run_id=scored, detect_fn=split_detect(store, linked=False))
+    assert unlinked["time_to_detection_days"] is None  # no single campaign ever holds 10
+
+
+def test_state_style_operations_are_counted(store, truth):
+    write_run(store, {"A": ("state_style", CAMP[:3], "O01"), "B": ("state_style", CAMP[3:6], "O01"), "C": ("state_style", CAMP[6:8]),
+                      "D": ("unattributed", HARD, "O02")})
+    res = evaluate(store, truth)
+    assert res["counts"]["state_style_campaigns"] == 3 and res["counts"]["state_style_operations"] == 2
+    assert res["recall"] == pytest.approx(0.8) and res["unattributed_flagged_by_role"] == {"hard_negative": 5}
 
 
 def test_cli_evaluate(cli, tmp_path, truth):

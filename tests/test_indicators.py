@@ -99,9 +99,42 @@ def test_schedule_finds_beijing_office_hours_on_canadian_background():
     beijing = [1, 2, 3, 6, 7, 8, 9, 11, 12]  # UTC hours of 09-12, 14-18, 19-21 in UTC+8
     sf = ScheduleFit().fit(_ts(WEEKDAYS, beijing, rng, 300), _canadian_background(rng))
     assert sf.offset_ == 8 and sf.significant_ and sf.foreign_
-    assert sf.canadian_offset_ in CANADIAN_OFFSETS and sf.foreign_p_value_ < 1e-6
+    floor = 1 / (1 + 2000)  # n_simulations = ceil(20 / alpha): no simulated sample came close
+    assert sf.canadian_offset_ in CANADIAN_OFFSETS and sf.foreign_p_value_ == pytest.approx(floor) and sf.p_value_ == pytest.approx(floor)
     assert sf.office_share_ > 0.6 and sf.lunch_dip_ < 0.2 and sf.has_breaks_
     assert sum(sf.local_hours_) == 300 and sf.local_hours_[12] == 0 and sf.local_hours_[13] == 0
+    assert 250 < sf.n_bursts_ < 300  # a few posts fell within five minutes of another
+
+
+def test_schedule_small_sample_of_independent_bursts_is_enough():
+    """25 posts at separate times in Beijing office hours: the bootstrap test places them abroad."""
+    rng = random.Random(8)
+    beijing = [1, 2, 3, 6, 7, 8, 9]
+    posts = sorted(set(_ts(WEEKDAYS, beijing, rng, 25)))
+    sf = ScheduleFit().fit(posts, _canadian_background(rng))
+    assert sf.n_ == sf.n_bursts_ == len(posts) >= 24
+    assert sf.offset_ == 8 and sf.significant_ and sf.foreign_ and sf.foreign_p_value_ < 0.01
+    again = ScheduleFit().fit(posts, _canadian_background(random.Random(8)))
+    assert (again.p_value_, again.foreign_p_value_) == (sf.p_value_, sf.foreign_p_value_)  # seeded simulations
+
+
+def test_schedule_counts_a_wave_once():
+    """Four waves of 30 posts within two minutes are four decisions, not 120 independent posts."""
+    rng = random.Random(9)
+    waves = [dt.datetime(2023, 8, 8, 2), dt.datetime(2023, 8, 9, 1), dt.datetime(2023, 8, 10, 3), dt.datetime(2023, 8, 11, 2)]  # 09:00-11:00 in UTC+8
+    posts = [int((w + dt.timedelta(seconds=rng.randrange(120))).timestamp()) for w in waves for _ in range(30)]
+    bg = _canadian_background(rng)
+    sf = ScheduleFit(min_posts=20).fit(posts, bg)
+    assert sf.n_ == 120 and sf.n_bursts_ == 4 and not sf.significant_ and not sf.foreign_
+    naive = ScheduleFit(min_posts=20, burst_seconds=0).fit(posts, bg)
+    assert naive.n_bursts_ == 120 and naive.significant_  # counting every post would overstate the evidence
+
+
+def test_schedule_parameters_are_validated():
+    with pytest.raises(ParameterError, match="n_simulations"):
+        ScheduleFit(n_simulations=10).fit(list(range(0, 30 * 3600, 3600)))
+    with pytest.raises(ParameterError, match="burst_seconds"):
+        ScheduleFit(burst_seconds=-1).fit(list(range(0, 30 * 3600, 3600)))
 
 
 def test_schedule_on_eastern_office_hours_is_not_foreign():

@@ -80,3 +80,12 @@ def test_holidays_and_helpers():
     assert registered_domain("https://sub.news.bbc.co.uk/x") == "bbc.co.uk" and registered_domain("") is None
     assert tokens("Corruption à Vancouver https://x.example/a 腐败丑闻") >= {"corruption", "vancouver", "腐败", "丑闻"}
     assert NOW > UNTIL
+
+
+def test_post_languages_fill_in_posts_stored_without_one():
+    from cibwatch.profile import post_languages
+
+    posts = [{"lang": "fr", "text": "Bonjour"}, {"lang": None, "text": "温哥华的一位评论家指控议员腐败和丑闻，请看视频"},
+             {"lang": None, "text": "A critic in Vancouver accuses this member of corruption, watch the video"},
+             {"lang": None, "text": None}, {"lang": "", "text": "👍"}]
+    assert post_languages(posts) == ["fr", "zh", "en", "und", "und"]

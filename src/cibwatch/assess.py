@@ -23,7 +23,14 @@ For every campaign it writes:
   at least ``min_state_signs`` of the state-style signs — an office schedule
   in a foreign time zone, hijacked accounts, Chinese-language messages next to
   English or French ones (or cross-lingual copies), a link to a known
-  network; otherwise ``unattributed``;
+  network; otherwise ``unattributed``. Campaigns that push the same rare
+  content (a link, a website, a message cluster) are joined into an
+  *operation* (:class:`cibwatch.campaigns.OperationLinks`): an early flood
+  shows up as one small community per wave, none of which shows two signs
+  on its own. Each campaign of an operation gets an ``operation`` row, and its
+  signs are counted over the whole operation (its campaigns' own signs and
+  those measured on all their accounts and posts together); the bar of two
+  signs does not move;
 * the campaign **profile** (``campaigns.profile``), **threats** per target
   and **case_links**.
 
@@ -36,16 +43,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from .campaigns import LINK_KINDS, OperationLinks
 from .cases import CaseMatcher
 from .errors import NotFoundError, ParameterError
-from .evidence import Background, CampaignData, Evidence, campaign_indicators, coordination_evidence
+from .evidence import (
+    Background,
+    CampaignData,
+    Evidence,
+    _fmt_p,
+    _schedule_evidence,
+    campaign_indicators,
+    coordination_evidence,
+    object_label,
+)
 from .profile import (
     DirectedIndex,
     campaign_profile,
@@ -54,6 +72,8 @@ from .profile import (
     post_link,
     run_period,
 )
+from .schedule import ScheduleFit
+from .signals import SignalContext, get_signal
 from .store import Store
 from .threats import assess_threats, threat_evidence, write_threats
 
@@ -72,6 +92,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "low_reach": 0.3,
     "burst": 0.1,
     "known_case": 0.8,
+    "operation": 0.6,
 }
 
 #: Readable names of the state-style signs used by the classification.
@@ -96,6 +117,7 @@ DISARM_TECHNIQUES: dict[str, list[str]] = {
     "low_reach": ["T0146.007"],
     "burst": ["T0049"],
     "known_case": ["T0049.004"],
+    "operation": ["T0049", "T0049.005"],
 }
 
 
@@ -122,6 +144,7 @@ class AssessParams:
     background_sample: int = 20_000
     examples: int = 3
     seed: int = 0
+    link_operations: bool = True
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def validate(self) -> AssessParams:
@@ -144,6 +167,8 @@ class AssessParams:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and v > 0):
                 raise ParameterError(name, "a number > 0", v, owner=own)
+        if not isinstance(self.link_operations, bool):
+            raise ParameterError("link_operations", "true or false", self.link_operations, owner=own)
         merged = {**DEFAULT_WEIGHTS, **self.weights}
         for k, w in merged.items():
             if k not in DEFAULT_WEIGHTS:
@@ -310,21 +335,193 @@ def _known_case_evidence(cid: str, links: list[dict[str, Any]], members: dict[st
     return out
 
 
-def _classify(coordinated: bool, rows: list[Evidence], prof: dict[str, Any], links: list[dict[str, Any]], params: AssessParams) -> tuple[str, list[str]]:
+def _signs(rows: list[Evidence], languages: dict[str, int], links: list[dict[str, Any]], params: AssessParams) -> list[str]:
+    """The state-style signs shown by campaign-level ``rows``, post ``languages`` and case ``links``."""
     signs = []
     camp = [r for r in rows if r.subject_kind == "campaign"]
     if any(r.kind == "schedule" and r.data.get("foreign") for r in camp):
         signs.append("foreign_schedule")
     if any(r.kind == "hijack" for r in camp):
         signs.append("hijacked_accounts")
-    langs = prof.get("languages", {})
-    total = max(1, sum(langs.values()))
-    zh = sum(v for k, v in langs.items() if k and k.startswith("zh")) / total
-    if any(r.kind == "crosslingual" for r in camp) or (zh >= params.min_zh_share and (langs.get("en") or langs.get("fr"))):
+    if any(r.kind == "crosslingual" for r in camp) or _zh_with_en_fr(languages, params):
         signs.append("chinese_with_en_fr")
     if links:
         signs.append("known_network")
-    return ("state_style" if coordinated and len(signs) >= params.min_state_signs else "unattributed"), signs
+    return signs
+
+
+def _zh_with_en_fr(languages: dict[str, int], params: AssessParams) -> bool:
+    total = max(1, sum(languages.values()))
+    zh = sum(v for k, v in languages.items() if k and k.startswith("zh")) / total
+    return zh >= params.min_zh_share and bool(languages.get("en") or languages.get("fr"))
+
+
+def _classify(coordinated: bool, signs: list[str], params: AssessParams) -> str:
+    return "state_style" if coordinated and len(signs) >= params.min_state_signs else "unattributed"
+
+
+# ---------------------------------------------------------------------------
+# operations: campaigns that push the same rare content
+# ---------------------------------------------------------------------------
+_OBJECT_WORDS = {"url": "the link", "domain": "the website", "media": "the image or video", "hashtag": "the hashtag",
+                 "text_near": "the message", "crosslingual": "the message, in several languages,"}
+
+
+def _link_inputs(store: Store, run_id: str, since: Any, until: Any, sizes: dict[str, int]) -> tuple[dict[str, set[str]], dict[str, int], int]:
+    """What :class:`~cibwatch.campaigns.OperationLinks` needs: objects per campaign, users per shared object, active accounts.
+
+    A campaign pushes an object when its significant internal edges have
+    evidence on it. Users of a message cluster come from ``text_clusters``;
+    users of links, sites, media and hashtags are counted on the traces of
+    the signal of that kind over the run's period (the same object keys).
+    """
+    objects: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, str] = {}
+    for cid, kind, key in store.execute(
+        """SELECT DISTINCT c1.campaign_id, ee.kind, ee.object_key FROM edge_evidence ee
+           JOIN campaign_accounts c1 ON c1.run_id = ee.run_id AND c1.node = ee.a
+           JOIN campaign_accounts c2 ON c2.run_id = ee.run_id AND c2.node = ee.b AND c2.campaign_id = c1.campaign_id
+           WHERE ee.run_id = ? AND list_contains(?, ee.kind)""",
+        [run_id, list(LINK_KINDS)],
+    ).fetchall():
+        if cid in sizes:
+            objects[cid].add(key)
+            kinds[key] = kind
+    holders: Counter[str] = Counter(k for keys in objects.values() for k in keys)
+    shared = sorted(k for k, n in holders.items() if n > 1)
+    users: dict[str, int] = {}
+    if not shared:
+        return dict(objects), users, 0
+    for key, n in store.execute(
+        "SELECT cluster_key, n_accounts FROM text_clusters WHERE run_id = ? AND list_contains(?, cluster_key)", [run_id, shared]
+    ).fetchall():
+        if n:
+            users[key] = int(n)
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for key in shared:
+        if key not in users and kinds[key] not in ("text_near", "crosslingual"):
+            by_kind[kinds[key]].add(key)
+    if by_kind:
+        run = store.query("SELECT parameters FROM runs WHERE run_id = ?", [run_id])
+        rp = json.loads(run[0]["parameters"]) if run and run[0]["parameters"] else {}
+        ctx = SignalContext(run_id=None, since=since, until=until, params=rp, seed=int(rp.get("seed") or 0))
+        for kind, keys in sorted(by_kind.items()):
+            try:
+                sig = get_signal(kind)
+            except ParameterError:  # a run made with a signal this installation does not have
+                continue
+            t = sig.fn(store, ctx).select(["account", "object_key"])
+            t = t.filter(pc.is_in(t.column("object_key"), value_set=pa.array(sorted(keys), pa.string())))
+            for row in t.group_by("object_key").aggregate([("account", "count_distinct")]).to_pylist():
+                users[row["object_key"]] = int(row["account_count_distinct"])
+    population = store.query(
+        """SELECT count(*) AS n FROM (SELECT DISTINCT platform, account_id FROM posts p
+           WHERE (CAST(? AS TIMESTAMP) IS NULL OR p.created_at >= ?) AND (CAST(? AS TIMESTAMP) IS NULL OR p.created_at < ?))""",
+        _period_args(since, until),
+    )[0]["n"]
+    return dict(objects), users, int(population)
+
+
+def _operations(store: Store, run_id: str, since: Any, until: Any, per: dict[str, dict[str, Any]], bg: Background,
+                reps: dict[str, str], params: AssessParams) -> list[dict[str, Any]]:
+    """Link campaigns into operations, pool their state-style signs, and add an ``operation`` row to each member campaign.
+
+    The operation's signs are the union of its campaigns' own signs and of the
+    signs measured on all of their accounts and posts together: a posting
+    schedule fitted to the pooled posts, hijacked accounts anywhere in the
+    operation, Chinese next to English or French over the pooled languages.
+    """
+    sizes = {cid: len(c["members"]) for cid, c in per.items() if c["members"]}
+    objects, users, population = _link_inputs(store, run_id, since, until, sizes)
+    ol = OperationLinks(alpha=params.alpha).fit(sizes, objects, users, population)
+    out = []
+    for op in ol.operations_:
+        cids = op["campaigns"]
+        camps = [per[c] for c in cids]
+        posts = [p for c in camps for p in c["cd"].posts]
+        languages: Counter[str] = Counter()
+        for c in camps:
+            languages.update(c["prof"].get("languages", {}))
+        findings: dict[str, Any] = {}
+        signs = set().union(*(c["signs"] for c in camps))
+        sf = ScheduleFit(alpha=params.alpha, min_posts=params.schedule_min_posts).fit([p["ts"] for p in posts], bg.hour_hist)
+        if sf.offset_ is not None and sf.significant_:
+            sched = _schedule_evidence("campaign", op["operation_id"], sf, params.weights, [])
+            findings["schedule"] = {"detail": sched.detail, **sched.data}
+            if sf.foreign_:
+                signs.add("foreign_schedule")
+        hijacked = [(cid, r.subject_id) for cid, c in zip(cids, camps, strict=True) for r in c["rows"] if r.subject_kind == "account" and r.kind == "hijack"]
+        if hijacked:
+            signs.add("hijacked_accounts")
+            findings["hijacked"] = [{"campaign_id": cid, "account": node} for cid, node in hijacked]
+        xling = [cid for cid, c in zip(cids, camps, strict=True) if any(r.subject_kind == "campaign" and r.kind == "crosslingual" for r in c["rows"])]
+        if xling or _zh_with_en_fr(languages, params):
+            signs.add("chinese_with_en_fr")
+        findings["languages"] = dict(languages.most_common())
+        findings["crosslingual_campaigns"] = xling
+        known = sorted({lk["case_id"] for c in camps for lk in c["links"]})
+        if known:
+            signs.add("known_network")
+            findings["known_cases"] = known
+        op = {**op, "posts": len(posts), "signs": [s for s in STATE_SIGNS if s in signs], "findings": findings}
+        out.append(op)
+        for cid in cids:
+            per[cid]["rows"].append(_operation_evidence(cid, op, per, reps, params))
+    return out
+
+
+def _operation_evidence(cid: str, op: dict[str, Any], per: dict[str, dict[str, Any]], reps: dict[str, str], params: AssessParams) -> Evidence:
+    others = [c for c in op["campaigns"] if c != cid]
+    f = op["findings"]
+    objs = []
+    for t in sorted(op["links"], key=lambda t: (-len(t["campaigns"]), t["p_value"]))[:4]:
+        kind = t["object"].partition(":")[0]
+        objs.append(
+            f"{_OBJECT_WORDS.get(kind, 'the object')} {object_label(t['object'], reps)}, pushed by {len(t['campaigns'])} of them "
+            f"({', '.join(t['campaigns'])}) and used by {t['users']:,} accounts in all ({t['expected']:.2g} expected, p = {_fmt_p(t['p_value'])})"
+        )
+    population = op["links"][0]["population"] if op["links"] else 0
+    said: list[str] = []
+    for s in op["signs"]:
+        if s == "foreign_schedule":
+            sched = f.get("schedule", {})
+            if sched.get("foreign"):
+                why = sched["detail"].replace("These posts follow", "its posts follow", 1)
+            else:
+                why = "seen in " + ", ".join(c for c in op["campaigns"] if "foreign_schedule" in per[c]["signs"]) + "."
+        elif s == "hijacked_accounts":
+            h = f.get("hijacked", [])
+            ex = ", ".join(f"{_at_handle(per[x['campaign_id']]['members'].get(x['account'], {}), x['account'])} in {x['campaign_id']}" for x in h[:4])
+            why = f"{len(h)} account(s): {ex}{', …' if len(h) > 4 else ''}."
+        elif s == "chinese_with_en_fr":
+            langs = f["languages"]
+            zh = sum(v for k, v in langs.items() if k and k.startswith("zh"))
+            why = f"{zh} of {sum(langs.values())} posts are in Chinese"
+            if f["crosslingual_campaigns"]:
+                why += "; the same messages appear in several languages in " + ", ".join(f["crosslingual_campaigns"])
+            why += "."
+        else:
+            why = "case " + ", ".join(f.get("known_cases", [])) + "."
+        said.append(f"({len(said) + 1}) {STATE_SIGNS[s]}: {why}")
+    detail = (
+        f"This campaign is one of {len(op['campaigns'])} campaigns ({cid} with {', '.join(others)}; {op['accounts']} accounts and "
+        f"{op['posts']} posts in all) treated as one operation because they push the same rare content, which few of the {population:,} "
+        f"accounts active in the period use (for each item: how many of the run's {len(per)} campaigns would include two or more of its "
+        f"users if they were unrelated to it, and the p-value): " + "; ".join(objs) + ". "
+        + (f"Taken together the operation shows {len(said)} state-style sign(s): " + " ".join(said) if said
+           else "Taken together the operation shows no state-style sign.")
+    )
+    p_min = min(t["p_value"] for t in op["links"]) if op["links"] else 1.0
+    return Evidence(
+        "campaign", cid, "operation", detail, params.weights["operation"] * (1 - p_min),
+        [],
+        {"operation_id": op["operation_id"], "campaigns": op["campaigns"], "accounts": op["accounts"], "posts": op["posts"],
+         "links": op["links"], "signs": op["signs"], "findings": op["findings"]},
+    )
+
+
+def _at_handle(member: dict[str, Any], node: str) -> str:
+    return f"@{member['handle']}" if member.get("handle") else node
 
 
 def assess_run(store: Store, run_id: str, *, params: AssessParams | None = None) -> AssessResult:
@@ -337,8 +534,7 @@ def assess_run(store: Store, run_id: str, *, params: AssessParams | None = None)
     corpus = corpus_document_frequencies(store, since, until, sample=params.tfidf_sample, seed=params.seed)
     reps = {r["cluster_key"]: r["representative"] for r in store.query("SELECT cluster_key, representative FROM text_clusters WHERE run_id = ?", [run_id]) if r["representative"]}
     matcher = CaseMatcher(text_threshold=params.case_text_threshold, min_score=params.case_min_score).fit(store, exclude_source_prefix=f"cibwatch:{run_id}:")
-    all_rows: list[Evidence] = []
-    summaries, link_rows, scores = [], [], []
+    per: dict[str, dict[str, Any]] = {}
     for cid, cd in data.items():
         members = {m["node"]: m for m in cd.members}
         handles = {m["node"]: m.get("handle") for m in cd.members}
@@ -350,20 +546,34 @@ def assess_run(store: Store, run_id: str, *, params: AssessParams | None = None)
         rows += _burst_evidence(cid, prof, params)
         links = matcher.match(store, run_id, cid) if cd.members and matcher.cases_ else []
         rows += _known_case_evidence(cid, links, members, params)
-        cls, signs = _classify(coordinated, rows, prof, links, params)
+        per[cid] = {"cd": cd, "members": members, "rows": rows, "coordinated": coordinated, "prof": prof, "links": links,
+                    "signs": _signs(rows, prof.get("languages", {}), links, params)}
+    operations = _operations(store, run_id, since, until, per, bg, reps, params) if params.link_operations and len(per) > 1 else []
+    op_of = {cid: op for op in operations for cid in op["campaigns"]}
+    all_rows: list[Evidence] = []
+    summaries, link_rows, scores = [], [], []
+    for cid, c in per.items():
+        rows, prof, links, coordinated, own = c["rows"], c["prof"], c["links"], c["coordinated"], c["signs"]
+        op = op_of.get(cid)
+        signs = [s for s in STATE_SIGNS if s in set(own) | set(op["signs"] if op else ())]
+        cls = _classify(coordinated, signs, params)
         cscore = noisy_or([r.weight for r in rows if r.subject_kind == "campaign" and r.kind not in ATTRIBUTION_KINDS])
         per_node: dict[str, list[float]] = defaultdict(list)
         for r in rows:
             if r.subject_kind == "account" and r.kind not in ATTRIBUTION_KINDS:
                 per_node[r.subject_id].append(r.weight)
-        for node in members:
+        for node in c["members"]:
             scores.append((cid, node, noisy_or(per_node.get(node, []))))
+        across = f" (across operation {op['operation_id']})" if op else ""
         prof["assessment"] = {
             "score": cscore, "classification": cls, "coordinated_beyond_chance": coordinated,
-            "state_style_signs": [{"sign": s, "meaning": STATE_SIGNS[s]} for s in signs],
+            "state_style_signs": [{"sign": s, "meaning": STATE_SIGNS[s] + ("" if s in own else across)} for s in signs],
+            "own_signs": own,
+            "operation": {k: op[k] for k in ("operation_id", "campaigns", "accounts", "posts", "signs")} if op else None,
             "known_networks": [{"case_id": lk["case_id"], "name": lk["name"], "score": lk["score"]} for lk in links],
         }
-        summaries.append({"campaign_id": cid, "score": cscore, "classification": cls, "signs": signs, "profile": prof,
+        summaries.append({"campaign_id": cid, "score": cscore, "classification": cls, "signs": signs,
+                          "operation_id": op["operation_id"] if op else None, "profile": prof,
                           "evidence": sum(1 for r in rows if r.subject_kind == "campaign")})
         link_rows += [(cid, lk) for lk in links]
         all_rows += rows
@@ -491,6 +701,7 @@ def explain(store: Store, id: str, *, run_id: str | None = None) -> dict[str, An
             "size": c["size"],
             "finding": "coordinated inauthentic behaviour" if prof.get("assessment", {}).get("coordinated_beyond_chance") else "no coordination beyond chance",
             "state_style_signs": prof.get("assessment", {}).get("state_style_signs", []),
+            "operation": prof.get("assessment", {}).get("operation"),
             "scale": prof.get("scale"), "first_activity": prof.get("first_activity"), "last_activity": prof.get("last_activity"),
             "targets": [t["name"] or t["target_id"] for t in prof.get("targets", [])[:10]],
             "known_networks": [{"case_id": r["case_id"], "score": r["score"]} for r in links],

@@ -20,6 +20,22 @@ Each community of at least ``min_size`` accounts becomes a campaign, numbered
 
 :func:`campaigns_report` reads a stored run back for the ``campaigns``
 command, with the watch-list targets the members reached.
+
+**Operations.** A flooding operation often shows up as several small
+communities, one per wave, with no edge between them (two waves hours apart
+never co-act within the time window). :class:`OperationLinks` joins
+campaigns that push the same *rare content* — a link, a website, an image, a
+hashtag, a message cluster (:data:`LINK_KINDS`) on which each of them
+co-acted. For an object used by ``k`` of the ``N`` accounts active in the
+period, a group of ``n`` accounts unrelated to it holds two or more of its
+users with probability ``π(n) = P(Binomial(n, k/N) ≥ 2)``; the number of
+campaigns that do is then Poisson-binomial with these probabilities, and
+the object links the campaigns that share it when the upper tail at the
+observed count is below ``alpha`` divided by the number of objects examined
+(Bonferroni). Popular objects (a generic reply, a big news site) are
+expected in many groups and link nothing; targets (posts replied to,
+accounts mentioned) are never links, since unrelated groups answer the
+same people. Operations are the connected components of these links.
 """
 
 from __future__ import annotations
@@ -27,6 +43,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,7 +55,10 @@ from .store import split_node_key
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["find_campaigns", "campaigns_report", "CAMPAIGN_SCHEMA", "MEMBER_SCHEMA"]
+__all__ = ["find_campaigns", "campaigns_report", "CAMPAIGN_SCHEMA", "MEMBER_SCHEMA", "LINK_KINDS", "OperationLinks", "link_operations"]
+
+#: Trace kinds whose objects are content an operation pushes, and so may link campaigns.
+LINK_KINDS: tuple[str, ...] = ("url", "domain", "media", "hashtag", "text_near", "crosslingual")
 
 CAMPAIGN_SCHEMA = pa.schema(
     [
@@ -168,6 +188,114 @@ def find_campaigns(
     return pa.Table.from_pylist(camp_rows, schema=CAMPAIGN_SCHEMA), pa.Table.from_pylist(
         member_rows, schema=MEMBER_SCHEMA
     )
+
+
+def _tail_at_least(probs: list[float], k: int) -> float:
+    """``P(X >= k)`` for ``X`` a sum of independent Bernoulli(``probs``) (Poisson-binomial, exact)."""
+    if k <= 0:
+        return 1.0
+    dist = np.zeros(k + 1)  # dist[j] = P(X = j) for j < k, dist[k] = P(X >= k)
+    dist[0] = 1.0
+    for p in probs:
+        moved = dist * p
+        dist = dist * (1.0 - p)
+        dist[1:] += moved[:-1]
+        dist[k] += moved[k]
+    return float(min(1.0, max(0.0, dist[k])))
+
+
+class OperationLinks:
+    """Campaigns that push the same rare content, joined into operations.
+
+    Parameters
+    ----------
+    alpha : significance level, Bonferroni-corrected over the objects examined.
+    min_users : members that must have used an object for a campaign to count as pushing it.
+    kinds : object kinds (the prefix of an object key, ``"domain:…"``) that may link; default :data:`LINK_KINDS`.
+
+    ``fit(sizes, objects, users, population)``: ``sizes`` campaign → accounts;
+    ``objects`` campaign → object keys its members co-acted on (keys of other
+    kinds than ``kinds`` are ignored); ``users``
+    object key → accounts that used it in the period (objects without a count
+    are not tested); ``population`` accounts active in the period.
+
+    Attributes
+    ----------
+    tests_ : one dict per object shared by two or more campaigns:
+        ``{object, campaigns, users, population, expected, p_value, linked}``
+        (``expected``: campaigns that would hold two or more of its users by chance).
+    objects_examined_ : objects any campaign co-acted on (the Bonferroni divisor).
+    operations_ : ``[{operation_id, campaigns, accounts, links}]`` for every
+        group of two or more linked campaigns, numbered ``O01, O02, …`` by
+        decreasing size.
+    operation_of_ : campaign → operation id.
+    """
+
+    def __init__(self, alpha: float = 0.01, min_users: int = 2, kinds: Iterable[str] = LINK_KINDS) -> None:
+        self.alpha = alpha
+        self.min_users = min_users
+        self.kinds = kinds
+
+    def fit(self, sizes: Mapping[str, int], objects: Mapping[str, Iterable[str]], users: Mapping[str, int], population: int) -> OperationLinks:
+        from scipy import stats
+
+        own = "OperationLinks"
+        if not isinstance(self.alpha, (int, float)) or not 0 < self.alpha < 1:
+            raise ParameterError("alpha", "a number in (0, 1)", self.alpha, owner=own)
+        if not isinstance(self.min_users, int) or isinstance(self.min_users, bool) or self.min_users < 1:
+            raise ParameterError("min_users", "an integer >= 1", self.min_users, owner=own)
+        kinds = frozenset(self.kinds)
+        holders: dict[str, set[str]] = {}
+        for cid, keys in objects.items():
+            for key in keys:
+                if key.partition(":")[0] in kinds:
+                    holders.setdefault(key, set()).add(cid)
+        self.objects_examined_ = len(holders)
+        self.tests_: list[dict[str, Any]] = []
+        cids = sorted(sizes)
+        parent = {c: c for c in cids}
+
+        def root(c: str) -> str:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        level = self.alpha / max(1, self.objects_examined_)
+        for key in sorted(holders):
+            camps = sorted(c for c in holders[key] if c in parent)
+            k = users.get(key)
+            if len(camps) < 2 or not k or population <= 0:
+                continue
+            q = min(1.0, k / population)
+            probs = [float(stats.binom.sf(self.min_users - 1, sizes[c], q)) for c in cids]
+            p = _tail_at_least(probs, len(camps))
+            linked = p < level
+            self.tests_.append({"object": key, "campaigns": camps, "users": int(k), "population": int(population), "expected": sum(probs),
+                                "p_value": p, "linked": linked})
+            if linked:
+                for c in camps[1:]:
+                    parent[root(c)] = root(camps[0])
+        groups: dict[str, list[str]] = {}
+        for c in cids:
+            groups.setdefault(root(c), []).append(c)
+        ops = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-sum(sizes[c] for c in g), g[0]))
+        self.operations_: list[dict[str, Any]] = []
+        self.operation_of_: dict[str, str] = {}
+        for i, g in enumerate(ops, start=1):
+            oid = f"O{i:02d}"
+            members = set(g)
+            links = [t for t in self.tests_ if t["linked"] and set(t["campaigns"]) <= members]
+            self.operations_.append({"operation_id": oid, "campaigns": g, "accounts": sum(sizes[c] for c in g), "links": links})
+            for c in g:
+                self.operation_of_[c] = oid
+        return self
+
+
+def link_operations(sizes: Mapping[str, int], objects: Mapping[str, Iterable[str]], users: Mapping[str, int], population: int,
+                    **params: Any) -> list[dict[str, Any]]:
+    """Function form of :class:`OperationLinks`; returns ``operations_``."""
+    return OperationLinks(**params).fit(sizes, objects, users, population).operations_
 
 
 def _run(store: Store, run_id: str | None) -> dict[str, Any]:

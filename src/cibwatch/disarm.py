@@ -40,21 +40,34 @@ COUNTERMEASURES: dict[str, str] = {
     "C00123": "Remove or rate limit botnets",
 }
 
-#: evidence kind -> techniques it indicates
+#: evidence kind -> techniques it indicates. The assessment's own mapping
+#: (``cibwatch.assess.DISARM_TECHNIQUES``, stored in each evidence row's
+#: ``data["disarm"]``) is a subset; the edge-level kinds of the coordination
+#: engine (``reply``, ``mention``, ``domain``…) and the threat categories of the
+#: campaign's messages (``threat:defamation``…) are mapped here too.
 RULES: dict[str, tuple[str, ...]] = {
     "creation_batch": ("T0150.008", "T0150.001"),
-    "hijack": ("T0150.005", "T0150.002"),
-    "text_near": ("T0084.001",),
+    "hijack": ("T0150.005", "T0150.002", "T0128.005"),
+    "text_near": ("T0084.001", "T0049"),
     "text_exact": ("T0084.001",),
-    "crosslingual": ("T0085.008", "T0119.002"),
+    "crosslingual": ("T0085.008", "T0084.001", "T0119.002"),
     "co_action": ("T0049", "T0049.004", "T0049.005"),
     "comments": ("T0116.001", "T0151.014"),
     "reply": ("T0116.001", "T0151.014"),
-    "handle_pattern": ("T0146.007",),
+    "reply_account": ("T0116.001", "T0151.014"),
+    "handle_pattern": ("T0146.007", "T0150.008"),
+    "schedule": ("T0146.007",),
+    "low_reach": ("T0146.007",),
+    "burst": ("T0049",),
+    "known_case": ("T0049.004",),
     "renamed": ("T0128.005",),
     "defamation": ("T0140.001",),
     "doxxing": ("T0048.004",),
+    "threat:defamation": ("T0140.001",),
+    "threat:doxxing": ("T0048.004",),
+    "threat:intimidation": ("T0139.002",),
     "multi_platform": ("T0119.002",),
+    "operation": ("T0049", "T0049.005"),
 }
 
 
@@ -65,7 +78,13 @@ def technique_url(tid: str) -> str:
 
 def techniques_for(kinds: Iterable[str]) -> list[tuple[str, str]]:
     """Sorted (id, name) of the techniques indicated by these evidence kinds."""
-    found: set[str] = set()
+    return [(t, name) for t, name, _ in techniques_with_sources(kinds)]
+
+
+def techniques_with_sources(kinds: Iterable[str]) -> list[tuple[str, str, list[str]]]:
+    """Sorted (id, name, evidence kinds that indicate it)."""
+    found: dict[str, set[str]] = {}
     for kind in kinds:
-        found.update(RULES.get(str(kind), ()))
-    return [(t, TECHNIQUES[t]) for t in sorted(found)]
+        for t in RULES.get(str(kind), ()):
+            found.setdefault(t, set()).add(str(kind))
+    return [(t, TECHNIQUES[t], sorted(found[t])) for t in sorted(found)]

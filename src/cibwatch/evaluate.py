@@ -17,8 +17,12 @@ Metrics (accounts are ``(platform, account_id)``):
 * ``time_to_detection_days``: the first day ``d`` (from the campaign's first
   activity in the truth) on which detection using only data before the end of
   day ``d`` flags the campaign, found by calling ``detect_fn(until)`` day by
-  day. A day counts when some state-style campaign holds at least
-  ``min_detected_accounts`` truth campaign accounts.
+  day. A day counts when some state-style *operation* holds at least
+  ``min_detected_accounts`` truth campaign accounts: an operation is a group
+  of campaigns that the assessment linked because they push the same rare
+  content (``profile.assessment.operation``), or a campaign on its own. An
+  early flood often shows up as several small communities, one per wave,
+  that only their shared links and messages tie together.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 from .errors import MissingColumnError, NotFoundError, ParameterError
 from .store import Store
 
-__all__ = ["evaluate", "read_truth", "account_metrics", "TRUTH_COLUMNS"]
+__all__ = ["evaluate", "read_truth", "account_metrics", "operations", "TRUTH_COLUMNS"]
 
 TRUTH_COLUMNS = ("account_id", "platform", "role", "campaign_id")
 ROLES = ("campaign", "organic", "hard_negative")
@@ -73,15 +77,26 @@ def _prf(flagged: set[Key], positives: set[Key]) -> dict[str, float]:
 
 
 def _members(store: Store, run_id: str) -> dict[str, dict[str, Any]]:
+    """``{campaign_id: {"classification", "operation", "members"}}``; ``operation`` is the campaign's operation id or its own id."""
     rows = store.query(
-        "SELECT c.campaign_id, c.classification, a.platform, a.account_id FROM campaigns c "
+        "SELECT c.campaign_id, c.classification, json_extract_string(c.profile, '$.assessment.operation.operation_id') AS operation, "
+        "a.platform, a.account_id FROM campaigns c "
         "JOIN campaign_accounts a ON a.run_id = c.run_id AND a.campaign_id = c.campaign_id WHERE c.run_id = ?",
         [run_id],
     )
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
-        c = out.setdefault(r["campaign_id"], {"classification": r["classification"], "members": set()})
+        c = out.setdefault(r["campaign_id"], {"classification": r["classification"], "operation": r["operation"] or r["campaign_id"], "members": set()})
         c["members"].add((str(r["platform"]).lower(), str(r["account_id"])))
+    return out
+
+
+def operations(campaigns: dict[str, dict[str, Any]], classification: str = FLAGGED_CLASS) -> dict[str, set[Key]]:
+    """Members of each operation whose campaigns have ``classification`` (a campaign without an operation is its own)."""
+    out: dict[str, set[Key]] = {}
+    for cid, c in campaigns.items():
+        if c["classification"] == classification:
+            out.setdefault(c.get("operation") or cid, set()).update(c["members"])
     return out
 
 
@@ -125,7 +140,7 @@ def account_metrics(campaigns: dict[str, dict[str, Any]], truth: dict[Key, tuple
     res["counts"] = {
         "truth_accounts": len(truth), "truth_campaign_accounts": len(positives), "truth_organic_accounts": len(organic),
         "truth_hard_negative_accounts": len(hard), "detected_campaigns": len(campaigns),
-        "state_style_campaigns": len(state), "flagged_accounts": len(flagged),
+        "state_style_campaigns": len(state), "state_style_operations": len(operations(campaigns)), "flagged_accounts": len(flagged),
     }
     return res
 
@@ -163,11 +178,11 @@ def time_to_detection(store: Store, truth: dict[Key, tuple[str, str]], detect_fn
     for d in range(1, max_days + 1):
         until = day0 + _dt.timedelta(days=d)
         run_id = detect_fn(until)
-        best = 0
-        for c in _members(store, run_id).values():
-            if c["classification"] == FLAGGED_CLASS:
-                best = max(best, len(c["members"] & positives))
-        tried.append({"day": d, "until": until.isoformat(), "run_id": run_id, "campaign_accounts_flagged": best})
+        camps = _members(store, run_id)
+        best = max((len(m & positives) for m in operations(camps).values()), default=0)
+        best_campaign = max((len(c["members"] & positives) for c in camps.values() if c["classification"] == FLAGGED_CLASS), default=0)
+        tried.append({"day": d, "until": until.isoformat(), "run_id": run_id, "campaign_accounts_flagged": best,
+                      "campaign_accounts_flagged_in_one_campaign": best_campaign})
         if best >= min_detected_accounts:
             return {"time_to_detection_days": d, "campaign_start": day0.date().isoformat(), "days": tried}
         if last is not None and until > last:

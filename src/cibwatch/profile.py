@@ -11,7 +11,11 @@
   the corpus of the run's period (Salton & Buckley 1988, *Information
   Processing & Management* 24(5)); the links, domains, names and handles it
   pushes;
-* **languages**, **platforms**, **first/last activity**, **scale**;
+* **languages** (the stored language of each post; for posts stored without
+  one — Facebook comments carry none — the language identified from the
+  text by :func:`cibwatch.normalize.lang.detect_languages`, or ``zh`` for
+  text written mostly in Han characters when that module is not installed),
+  **platforms**, **first/last activity**, **scale**;
 * **timeline** — daily volume and burst days. A campaign day is a burst when
   its robust z-score (median and MAD of the campaign's own daily volume) is
   above ``Φ⁻¹(1 − alpha / days)``; for each target, days are scored against
@@ -48,6 +52,7 @@ __all__ = [
     "registered_domain",
     "TEXT_KINDS",
     "post_link",
+    "post_languages",
 ]
 
 
@@ -86,6 +91,29 @@ def tokens(text: str) -> set[str]:
             out.add(run)
         out.update(run[i : i + 2] for i in range(len(run) - 1))
     return out
+
+
+def _han_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters) if letters else 0.0
+
+
+def post_languages(posts: list[dict[str, Any]]) -> list[str]:
+    """The language of each post (dicts with ``lang`` and ``text``): stored, else identified from the text, else ``"und"``."""
+    out = [p.get("lang") or None for p in posts]
+    need = [i for i, lang in enumerate(out) if lang is None and posts[i].get("text")]
+    if need:
+        texts = [posts[i]["text"] for i in need]
+        found: list[str | None]
+        try:
+            from .normalize.lang import detect_languages
+
+            found = detect_languages(texts)
+        except ImportError:  # no language identifier installed: Han script is still unmistakable
+            found = ["zh" if _han_share(t) >= 0.5 else None for t in texts]
+        for i, lang in zip(need, found, strict=True):
+            out[i] = lang
+    return [lang or "und" for lang in out]
 
 
 def _parse_time(v: Any) -> _dt.datetime | None:
@@ -335,10 +363,11 @@ def campaign_profile(
             ORDER BY tc.n_posts DESC NULLS LAST, tc.cluster_key LIMIT ?""",
         [run_id, campaign_id, list(TEXT_KINDS), top],
     )
+    langs = post_languages(posts)
     by_lang: dict[str, Counter[str]] = defaultdict(Counter)
-    for p in posts:
+    for p, lang in zip(posts, langs, strict=True):
         if p["text"]:
-            by_lang[p["lang"] or "und"][" ".join(p["text"].split())] += 1
+            by_lang[lang][" ".join(p["text"].split())] += 1
     repeated = {
         lang: [{"text": t, "count": c} for t, c in cnt.most_common(3)]
         for lang, cnt in sorted(by_lang.items(), key=lambda kv: -sum(kv[1].values()))
@@ -405,7 +434,7 @@ def campaign_profile(
         "first_activity": str(first) if first else None,
         "last_activity": str(last) if last else None,
         "platforms": dict(Counter(p["platform"] for p in posts).most_common()),
-        "languages": dict(Counter(p["lang"] or "und" for p in posts).most_common()),
+        "languages": dict(Counter(langs).most_common()),
         "targets": targets,
         "narratives": {
             "clusters": [{**c, "langs": list(c["langs"] or [])} for c in clusters],
