@@ -8,11 +8,11 @@ from typing import Annotated, Optional
 import typer
 
 from .. import outputs
-from ..outputs.brief import reached_targets
 from .app import DbOption, app, open_store
 
 Out = Annotated[Path, typer.Option("--out", help="Output directory or file.")]
 Run = Annotated[Optional[str], typer.Option("--run", help="Run id (default: latest detect run).")]
+Lang = Annotated[Optional[str], typer.Option("--lang", help="en or fr.")]
 
 
 def _print(paths: list[Path]) -> None:
@@ -24,42 +24,39 @@ def _print(paths: list[Path]) -> None:
 def report(
     campaign: str,
     out: Out,
-    format: Annotated[str, typer.Option("--format")] = "html,pdf",
+    format: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf.")] = "html,pdf",
+    lang: Lang = None,
     run: Run = None,
     db: DbOption = None,
 ) -> None:
     """Write the case report of CAMPAIGN (or `all`)."""
     with open_store(db) as s:
-        _print(
-            outputs.write_report(
-                s, campaign, out, formats=tuple(f.strip() for f in format.split(",") if f.strip()), run_id=run
-            )
-        )
+        formats = tuple(f.strip() for f in format.split(",") if f.strip())
+        _print(outputs.write_report(s, campaign, out, formats=formats, run_id=run, lang=lang or "en"))
 
 
 @app.command()
 def brief(
-    target: Annotated[str, typer.Option("--target")],
+    target: Annotated[str, typer.Option("--target", help="Target id, or `all` for every target reached.")],
     out: Out,
-    lang: Annotated[Optional[str], typer.Option("--lang")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="en or fr (default: the target's preferred language).")] = None,
     run: Run = None,
     db: DbOption = None,
 ) -> None:
     """Write a brief (HTML, PDF, .eml) for a target (or `all` reached targets)."""
     with open_store(db) as s:
-        ids = reached_targets(s, run) if target == "all" else [target]
-        _print([p for t in ids for p in outputs.write_brief(s, t, out, lang=lang, run_id=run)])
+        _print(outputs.write_briefs(s, "all" if target == "all" else [target], out, lang=lang, run_id=run))
 
 
 @app.command()
 def referral(
-    platform: Annotated[str, typer.Option("--platform")],
+    platform: Annotated[str, typer.Option("--platform", help="x, facebook, …")],
     out: Out,
-    campaign: Annotated[Optional[str], typer.Option("--campaign")] = None,
+    campaign: Annotated[Optional[str], typer.Option("--campaign", help="Campaign id (default: every campaign).")] = None,
     run: Run = None,
     db: DbOption = None,
 ) -> None:
-    """Write a referral package (CSV + JSON) for a platform."""
+    """Write a referral package (accounts CSV, posts CSV, JSON) for a platform."""
     with open_store(db) as s:
         _print(outputs.write_referral(s, platform, out, campaign_id=campaign, run_id=run))
 

@@ -1,7 +1,15 @@
-"""Case report for one campaign: self-contained HTML (inline CSS and SVG, CSP) and PDF (WeasyPrint, no fetching)."""
+"""Case report for one campaign: self-contained HTML (inline CSS and SVG, CSP) and PDF (WeasyPrint, no fetching).
+
+The content comes from :func:`cibwatch.outputs.casefile.case_file`; this
+module words it in English or French (``lang``), draws the charts and writes
+the files. Adversary text is escaped by the template engine and URLs in it
+are defanged; the only links are to post and profile pages on the platforms,
+to the DISARM technique pages and to the report's own sections.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from pathlib import Path
 from typing import Any
@@ -9,10 +17,18 @@ from typing import Any
 from .. import disarm
 from ..errors import ParameterError
 from ..store import Store
-from . import charts, data
-from .referral import post_link
+from . import charts, data, i18n
+from .casefile import case_file
 from .render import render
-from .safe import CSP, defang, html_to_pdf
+from .safe import CSP, html_to_pdf
+from .wording import Fmt, signs_view, threat_view, tz_label
+
+__all__ = ["write_report", "report_html", "SECTIONS"]
+
+SECTIONS = ("summary", "score", "timeline", "hours", "network", "narratives", "targets", "accounts", "evidence",
+            "disarm", "method")
+_COLOURS = {"hijack": charts.ORANGE, "batch": charts.BLUE, "other": charts.GREY}
+_DETECTION_SKIP = {"assessment"}
 
 
 def write_report(
@@ -22,112 +38,122 @@ def write_report(
     *,
     formats: tuple[str, ...] = ("html", "pdf"),
     run_id: str | None = None,
+    lang: str = "en",
 ) -> list[Path]:
-    """Write ``report-<campaign>.html``/``.pdf`` for one campaign (or every campaign when ``all``)."""
+    """Write ``report-<campaign>.html``/``.pdf`` for one campaign (or every campaign when ``all``).
+
+    ``lang`` is ``en`` or ``fr``; the French report is named ``report-<campaign>-fr``.
+    """
     bad = [f for f in formats if f not in ("html", "pdf")]
     if bad or not formats:
         raise ParameterError("formats", "html and/or pdf", ",".join(formats))
+    lang = i18n.check_lang(lang)
     run = data.resolve_run(store, run_id)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for cid in data.campaign_ids(store, run, campaign_id):
-        html = _html(store, run, cid)
-        stem = out / f"report-{cid}"
+        html = report_html(store, run, cid, lang=lang)
+        stem = out / (f"report-{_safe_name(cid)}" + ("" if lang == "en" else f"-{lang}"))
         if "html" in formats:
-            stem.with_suffix(".html").write_text(html, encoding="utf-8")
-            paths.append(stem.with_suffix(".html"))
+            p = stem.with_name(stem.name + ".html")
+            p.write_text(html, encoding="utf-8")
+            paths.append(p)
         if "pdf" in formats:
-            paths.append(html_to_pdf(html, stem.with_suffix(".pdf")))
+            paths.append(html_to_pdf(html, stem.with_name(stem.name + ".pdf")))
     return paths
 
 
-def _narratives(nar: Any) -> list[dict[str, Any]]:
-    """Narrative items ``{lang, n_posts, representative}`` from a campaign profile.
-
-    The profile lists text clusters (``narratives.clusters``); a campaign
-    without text clusters falls back to its most repeated messages per language.
-    """
-    if isinstance(nar, list):  # profiles written before narratives were grouped
-        clusters, repeated = nar, {}
-    else:
-        clusters, repeated = nar.get("clusters") or [], nar.get("repeated_messages") or {}
-    items = [
-        {
-            "lang": c.get("lang") or ", ".join(c.get("langs") or []) or "und",
-            "n_posts": c.get("n_posts"),
-            "representative": defang(c.get("representative")),
-        }
-        for c in clusters
-        if c.get("representative")
-    ]
-    if not items:
-        items = [
-            {"lang": lang, "n_posts": m.get("count"), "representative": defang(m.get("text"))}
-            for lang, msgs in repeated.items()
-            for m in msgs
-            if m.get("text")
-        ]
-    return items
+def _safe_name(s: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in s)
 
 
-def _html(store: Store, run: str, cid: str) -> str:
-    c = data.campaign(store, run, cid)
-    prof = c["profile"] or {}
-    posts = data.campaign_posts(store, run, cid)
-    accts = data.accounts(store, run, cid)
-    times = [p["created_at"] for p in posts]
-    es = data.edges(store, run, cid)
-    targets = data.targets_reached(store, run, cid)
-    threats = []
-    for t in targets:
-        th = data.threat(store, run, t["target_id"])
-        t["level"] = th["level"] if th else "not assessed"
-        if th:
-            threats.append(
-                {
-                    "name": t["name"],
-                    "level": th["level"],
-                    "checked": json.dumps(th["checked"], ensure_ascii=False),
-                    "reasons": "; ".join(map(str, th["reasons"])),
-                }
-            )
-    narratives = prof.get("narratives") or []
-    evidence = []
-    for a in accts:
-        for e in a["evidence"][:3]:
-            plat = a["platform"]
-            evidence.append(
-                {
-                    "kind": e["kind"],
-                    "detail": defang(e["detail"]),
-                    "links": [post_link(plat, pid) for pid in (e["posts"] or [])[:3] if post_link(plat, pid)],
-                }
-            )
-    run_info = data.run_info(store, run)
+def _chip(f: Fmt) -> Any:
+    def chip(c: dict[str, Any]) -> str:
+        k = c["kind"]
+        if k == "batch":
+            return f.tr("i_batch", n=f.int(c.get("n")), date=f.date(c.get("date")))
+        if k == "handle":
+            return f.tr("i_handle")
+        if k == "schedule":
+            return f.tr("i_schedule", tz=tz_label(c.get("offset")))
+        if k == "hijack":
+            text = f.tr("i_hijack", old="@" + c["old"]) if c.get("old") else f.tr("i_hijack_plain")
+            if c.get("lang_before") and c.get("lang_after") and c["lang_before"] != c["lang_after"]:
+                text += f", {f.name('lang', c['lang_before'])} → {f.name('lang', c['lang_after'])}"
+            return text
+        if k == "low_reach":
+            return f.tr("i_low_reach")
+        if k == "partners":
+            return f.tr("i_partners", n=f.int(c.get("n")))
+        return f.tr("i_known")
+
+    return chip
+
+
+def _params(d: dict[str, Any], skip: set[str] = frozenset()) -> list[tuple[str, str]]:  # type: ignore[assignment]
+    out = []
+    for k in sorted(d):
+        if k in skip:
+            continue
+        v = d[k]
+        out.append((k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)))
+    return out
+
+
+def _shared(link: dict[str, Any], f: Fmt) -> list[str]:
+    counts = (link.get("evidence") or {}).get("counts") or {}
+    out = []
+    for k, n in counts.items():
+        one, _, many = f.name("case_kind", k).partition("|")
+        out.append(f"{f.int(n)} {one if n == 1 or not many else many}")
+    return out or ["—"]
+
+
+def _checks(threats: dict[str, dict[str, Any]]) -> list[str]:
+    return next((v["checks"] for v in threats.values() if v["checks"]), [])
+
+
+def report_html(store: Store, run: str, cid: str, *, lang: str = "en") -> str:
+    """The report of one campaign as an HTML string."""
+    f = Fmt(i18n.check_lang(lang))
+    m = case_file(store, run, cid)
+    tl = m["timeline"]
+    shaded = {d: f.holiday(v) for d, v in tl["shaded"].items()}
+    bursts = [_dt.date.fromisoformat(b["date"][:10]) for b in tl["bursts"]]
+    weights = [r["weight"] for r in m["score_rows"]]
+    computed = 1.0
+    for w in weights:
+        computed *= 1.0 - min(max(float(w), 0.0), 1.0)
+    threats = {t["target_id"]: threat_view(t["threat"], f.lang) for t in m["targets"]}
+    params = m["run_info"]["parameters"]
+    net = m["network"]
+    legend = [(_COLOURS[g], f.tr(f"legend_{g}")) for g in ("hijack", "batch", "other")
+              if any(n["group"] == g for n in net["nodes"])]
+    nodes = [{**n, "colour": _COLOURS[n["group"]]} for n in net["nodes"]]
     return render(
         "report.html.j2",
+        f=f,
+        m=m,
         csp=CSP,
-        cid=cid,
-        n_accounts=len(accts) or c.get("size") or 0,
-        n_posts=len(posts),
-        first=c.get("first_seen") or (min(times) if times else "—"),
-        last=c.get("last_seen") or (max(times) if times else "—"),
-        classification=c.get("classification") or "unclassified",
-        score=c.get("score"),
-        cases=data.case_links(store, run, cid),
-        timeline=charts.timeline(times),
-        heatmap=charts.heatmap(times),
-        network=charts.network(
-            [a["node"] for a in accts], [(e["a"], e["b"], e["weight"] or 0) for e in es], seed=run_info.get("seed") or 0
-        ),
-        narratives=_narratives(narratives),
-        targets=targets,
-        accounts=accts,
-        evidence=evidence[:60],
-        examples=[defang(t) for t in list(dict.fromkeys(p["text"] for p in posts if p["text"]))[:8]],
+        generated=_dt.datetime.now(_dt.UTC),
+        sections=SECTIONS,
+        top_targets=[t["name"] for t in m["targets"][:5]],
+        signs=signs_view(m["assessment"], m["campaign_evidence"], f.lang),
+        shared={lk["case_id"]: _shared(lk, f) for lk in m["links"]},
+        factors=" × ".join(f"(1 − {f.num(w, 3)})" for w in weights),
+        computed=1.0 - computed,
+        timeline=charts.timeline(tl["daily"], bursts=bursts, shaded=shaded,
+                                 fmt_day=lambda d: f"{d.day} {f.name('month', d.month)[:3]}"),
+        heatmap=charts.heatmap(m["times"], labels=("Ottawa", "Beijing" if f.lang == "en" else "Pékin")),
+        network=charts.network(nodes, net["edges"], seed=m["run_info"].get("seed") or 0, legend=legend),
+        capped=f.tr("net_capped", n=f.int(len(net["edges"]))) if net["capped"] else "",
         threats=threats,
-        techniques=disarm.techniques_for(data.evidence_kinds(store, run, cid)),
-        run=run_info,
-        params=json.dumps(run_info["parameters"], indent=1, ensure_ascii=False, default=str),
+        checks=_checks(threats),
+        top_bursts=sorted(sorted(tl["bursts"], key=lambda b: -(b.get("z") or 0))[:6], key=lambda b: b["date"]),
+        chip=_chip(f),
+        disarm_url=disarm.technique_url,
+        detection_params=_params(params, _DETECTION_SKIP),
+        assessment_params=_params(params.get("assessment") or {}),
+        run_summary=_params({k: v for k, v in m["run_info"]["summary"].items() if k != "engine"}),
     )

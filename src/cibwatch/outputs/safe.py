@@ -36,6 +36,11 @@ def defang(text: str | None) -> str:
     return _URL.sub(lambda m: m.group(1).lower().replace("tt", "xx") + "://" + m.group(2).replace(".", "[.]"), text)
 
 
+def defang_domain(domain: str | None) -> str:
+    """``example.com`` -> ``example[.]com``."""
+    return (domain or "").replace(".", "[.]")
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
     """CSV with every cell quoted and formula cells neutralised."""
     path.parent.mkdir(parents=True, exist_ok=True)
