@@ -213,3 +213,61 @@ def test_probe_runs_never_become_the_latest_detect_run(store):
     assert store.query("SELECT count(*) AS n FROM campaigns WHERE run_id = ? AND classification IS NOT NULL", [probe])[0]["n"] >= 1
     with pytest.raises(ParameterError):
         pipeline.detect(store, run_kind="nightly")
+
+
+def _typo_flood(store) -> None:
+    """8 accounts post one long message with a different one-letter typo each, under 3 posts."""
+    base = "The minister lied to parliament about the housing figures and must resign before the election"
+    rows = []
+    for p in range(3):
+        rows.append({"post_id": f"mp{p}", "account_id": "mp1", "created_at": p * 9000, "text": f"Statement {p}"})
+        for i in range(8):
+            pos = 10 + 7 * i
+            typo = base[:pos] + "x" + base[pos + 1 :]
+            rows.append(
+                {
+                    "post_id": f"b{i}_{p}",
+                    "account_id": f"bot{i}",
+                    "created_at": p * 9000 + 30 + 5 * i,
+                    "text": typo,
+                    "reply_to_post_id": f"mp{p}",
+                    "reply_to_account_id": "mp1",
+                }
+            )
+    add_posts(store, rows)
+
+
+def test_signal_params_reach_the_signals_and_are_recorded(store, cli, tmp_path):
+    _typo_flood(store)
+    loose = pipeline.detect(store, signals="text_near", seed=0)
+    strict = pipeline.detect(store, signals="text_near", seed=0, signal_params={"text_threshold": 1.0})
+    summaries = {
+        r["run_id"]: (json.loads(r["summary"]), json.loads(r["parameters"]))
+        for r in store.query("SELECT run_id, summary, parameters FROM runs WHERE run_id IN (?, ?)", [loose, strict])
+    }
+    # one post per text: the 8 typo variants form one shared cluster at the default threshold, none at 1.0
+    shared = {
+        run: store.query("SELECT n_accounts FROM text_clusters WHERE run_id = ? ORDER BY n_accounts", [run])
+        for run in (loose, strict)
+    }
+    assert shared[loose] == [{"n_accounts": 8}]
+    assert shared[strict] == []
+    assert summaries[strict][1]["signal_params"] == {"text_threshold": 1.0}
+    assert summaries[loose][1]["signal_params"] == {}
+    with pytest.raises(ParameterError, match="text_treshold"):
+        pipeline.detect(store, signal_params={"text_treshold": 0.5})
+    with pytest.raises(ParameterError):
+        pipeline.detect(store, signal_params={"text_scope": "planet"})
+
+
+def test_cli_detect_param(cli, tmp_path):
+    db = tmp_path / "cw.duckdb"
+    with Store(db) as s:
+        _typo_flood(s)
+    r = cli("detect", "--signals", "text_near", "--param", "text_threshold=1.0", "--db", str(db))
+    assert r.exit_code == 0, r.stderr
+    with Store(db) as s:
+        params = s.latest_run("detect")["parameters"]
+    assert params["signal_params"] == {"text_threshold": 1.0}
+    r = cli("detect", "--param", "text_threshold", "--db", str(db))
+    assert r.exit_code == 1 and "NAME=VALUE" in r.stderr

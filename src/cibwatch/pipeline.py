@@ -16,7 +16,7 @@ pair of posts per object) for significant edges only.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -97,6 +97,22 @@ def _check_time(name: str, value: Any) -> _dt.datetime | None:
     raise ParameterError(name, "an ISO 8601 date or time", value)
 
 
+def check_signal_params(signal_params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Signal parameters checked by name and value; unknown names are a :class:`ParameterError`."""
+    from .textsim.clusters import PARAMS, check_params
+
+    if signal_params is None:
+        return {}
+    if not isinstance(signal_params, Mapping):
+        raise ParameterError("signal_params", "a mapping of parameter name to value", signal_params)
+    out = dict(signal_params)
+    unknown = sorted(k for k in out if k not in PARAMS)
+    if unknown:
+        raise ParameterError("signal_params", "names among " + ", ".join(PARAMS), ", ".join(map(str, unknown)))
+    check_params(out)
+    return out
+
+
 def detect(
     store: Store,
     *,
@@ -111,6 +127,7 @@ def detect(
     min_campaign_size: int = 3,
     keep_edges: int = DEFAULT_KEEP_EDGES,
     run_kind: str = "detect",
+    signal_params: Mapping[str, Any] | None = None,
     **engine_params: Any,
 ) -> str:
     """Run detection on the store and return the run id.
@@ -129,6 +146,7 @@ def detect(
         raise ParameterError("until", f"later than since ({since_dt.isoformat()})", until_dt.isoformat())
     if not isinstance(keep_edges, int) or keep_edges < 0:
         raise ParameterError("keep_edges", "an integer >= 0", keep_edges)
+    sig_params = check_signal_params(signal_params)
     eng = get_engine(engine)
     params: dict[str, Any] = {
         "window": window,
@@ -141,11 +159,14 @@ def detect(
         "min_campaign_size": min_campaign_size,
         "keep_edges": keep_edges,
         "seed": seed,
+        "signal_params": sig_params,
         **engine_params,
     }
     run_id = store.new_run(run_kind, params, seed)
     try:
-        ctx = SignalContext(run_id=run_id, since=since_dt, until=until_dt, params=dict(params), seed=seed)
+        ctx = SignalContext(
+            run_id=run_id, since=since_dt, until=until_dt, params={**params, **sig_params}, seed=seed
+        )
         traces, per_signal = collect_traces(store, ctx, names)
         det = eng.coordinate(
             traces, time_window=window, min_participation=min_participation, seed=seed, **engine_params

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -64,6 +64,25 @@ def coshare_cmd(
     console.print(f"pairs: {pairs_out}\nedges: {edges_out}", markup=False, highlight=False, soft_wrap=True)
 
 
+def parse_params(items: list[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; a VALUE that reads as JSON (number, list, null…) is taken as such."""
+    import json
+
+    from ..errors import ParameterError
+
+    out: dict[str, Any] = {}
+    for it in items:
+        name, sep, raw = it.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError("--param", "NAME=VALUE", it)
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        out[name.strip()] = value
+    return out
+
+
 @app.command("detect")
 def detect_cmd(
     window: Annotated[int, typer.Option("--window", help="Time window in seconds (inclusive).")] = 300,
@@ -82,11 +101,20 @@ def detect_cmd(
         Optional[str], typer.Option("--until", help="Only posts before this UTC time (ISO 8601).", show_default=False)
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (recorded with the run).")] = 0,
+    param: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--param",
+            help="NAME=VALUE for a signal parameter, e.g. text_threshold=0.6 (repeatable; see docs/text.md).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Find coordinated accounts and campaigns in the store; writes a run."""
     from ..pipeline import detect
 
+    signal_params = parse_params(param or [])
     with open_store(db) as store:
         run_id = detect(
             store,
@@ -96,6 +124,7 @@ def detect_cmd(
             since=since,
             until=until,
             seed=seed,
+            signal_params=signal_params,
         )
         s = store.query("SELECT summary FROM runs WHERE run_id = ?", [run_id])[0]["summary"]
     import json
