@@ -61,6 +61,11 @@ class Page(HTMLParser):
             self.own.append(data)
 
 
+def read_html(path) -> str:
+    """The page's source without the ``<wbr>`` break hints, which split long runs of text."""
+    return path.read_text(encoding="utf-8").replace("<wbr>", "")
+
+
 def parse(html: str) -> Page:
     p = Page()
     p.feed(html)
@@ -89,7 +94,7 @@ def report(real, tmp_path_factory):
     case, store = real
     out = tmp_path_factory.mktemp("report")
     html_p, pdf_p = outputs.write_report(store, case.campaign, out, run_id=case.run_id)
-    return html_p, pdf_p, html_p.read_text(encoding="utf-8")
+    return html_p, pdf_p, read_html(html_p)
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +226,7 @@ def test_report_in_french(real, tmp_path):
     case, store = real
     (p,) = outputs.write_report(store, case.campaign, tmp_path, formats=("html",), run_id=case.run_id, lang="fr")
     assert p.name == "report-C01-fr.html"
-    page = parse(p.read_text(encoding="utf-8"))
+    page = parse(read_html(p))
     own = " ".join(" ".join(page.own).split())
     assert "Synthèse" in own and "Heure de la journée : Ottawa et Pékin" in own
     assert "Classement : de type étatique" in own and "un horaire de bureau dans un fuseau horaire étranger" in own
@@ -239,7 +244,7 @@ def test_report_in_french(real, tmp_path):
 def test_report_without_profile_and_hostile_names(store, tmp_path):
     build(store)  # hand-made run: no profile, a handle with quotes, a display name that is a script tag
     (p,) = outputs.write_report(store, "c1", tmp_path, formats=("html",))
-    html = p.read_text(encoding="utf-8")
+    html = read_html(p)
     text = " ".join(" ".join(parse(html).text).split())
     assert "6 accounts on X posted 24 messages" in text
     assert "Classification: unattributed coordination" in text
@@ -257,7 +262,7 @@ def test_brief_english_with_planted_comments_inert(real, tmp_path):
     case, store = real
     html_p, pdf_p, eml_p = outputs.write_brief(store, case.target, tmp_path, run_id=case.run_id)
     assert html_p.name == f"brief-{case.target}-en.html"
-    html = html_p.read_text(encoding="utf-8")
+    html = read_html(html_p)
     page = parse(html)
     assert not {t for t, _ in page.tags} & {"script", "img", "link", "iframe"}
     assert "<script>alert" not in html
@@ -287,7 +292,7 @@ def test_brief_french_throughout(real, tmp_path):
     case, store = real
     h, pdf_p, eml = outputs.write_brief(store, case.fr_target, tmp_path, run_id=case.run_id)
     assert h.name.endswith("-fr.html")
-    page = parse(h.read_text(encoding="utf-8"))
+    page = parse(read_html(h))
     own = " ".join(" ".join(page.own).split())
     fr = STRINGS["fr"]
     for key, en in STRINGS["en"].items():
@@ -314,7 +319,7 @@ def test_brief_safety_threat_quotes_the_message(real, tmp_path):
     tid = safety[0]["target_id"]
     flagged = [m for m in json.loads(safety[0]["messages"]) if m["level"] == "safety"]
     h = outputs.write_brief(store, tid, tmp_path, run_id=case.run_id, lang="fr")[0]
-    page = parse(h.read_text(encoding="utf-8"))
+    page = parse(read_html(h))
     own = " ".join(" ".join(page.own).split())
     assert "menace pour la sécurité" in own and "Communiquez dès maintenant avec la police locale" in own
     assert "divulgation de coordonnées personnelles (menace pour la sécurité) : 1 message" in own
@@ -324,7 +329,7 @@ def test_brief_safety_threat_quotes_the_message(real, tmp_path):
 def test_brief_lang_override_and_errors(real, tmp_path):
     case, store = real
     h = outputs.write_brief(store, case.fr_target, tmp_path, run_id=case.run_id, lang="en")[0]
-    assert h.name.endswith("-en.html") and "How the threat was assessed" in h.read_text(encoding="utf-8")
+    assert h.name.endswith("-en.html") and "How the threat was assessed" in read_html(h)
     with pytest.raises(ParameterError, match="lang"):
         outputs.write_brief(store, case.fr_target, tmp_path, run_id=case.run_id, lang="es")
 
@@ -351,5 +356,18 @@ def test_cli_brief_all_on_a_small_store(tmp_path, cli):
     r = cli("brief", "--target", "all", "--out", str(tmp_path / "b"), "--db", str(db))
     assert r.exit_code == 0, r.stderr
     assert "brief-mp-fr-fr.eml" in r.stdout and "brief-mp-en-en.pdf" in r.stdout
-    fr = (tmp_path / "b" / "brief-mp-fr-fr.html").read_text(encoding="utf-8")
+    fr = read_html(tmp_path / "b" / "brief-mp-fr-fr.html")
     assert "non évalué" in fr and FORMULA.replace("http://", "hxxp://") in fr.replace("&#34;", '"')
+
+
+def test_long_runs_get_break_hints_and_stay_escaped():
+    from cibwatch.outputs.render import WBR_EVERY, wbr
+
+    token = "<b>" + "x" * 100 + "</b>"
+    out = str(wbr("short words " + token + " tail"))
+    assert out.startswith("short words ") and out.endswith(" tail")
+    assert "<b>" not in out.replace("<wbr>", "")
+    assert out.replace("<wbr>", "") == "short words &lt;b&gt;" + "x" * 100 + "&lt;/b&gt; tail"
+    pieces = out.split(" ")[2].split("<wbr>")
+    assert len(pieces) > 1 and all(len(x.replace("&lt;", "<").replace("&gt;", ">")) <= WBR_EVERY for x in pieces)
+    assert str(wbr("a b c")) == "a b c" and str(wbr(None)) == ""
