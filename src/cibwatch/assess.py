@@ -297,8 +297,13 @@ def _burst_evidence(cid: str, prof: dict[str, Any], params: AssessParams) -> lis
             tag += f", {b['long_weekend']} long weekend"
         days.append(f"{b['date']} ({tag}: {b['posts']} posts, z = {b['z']})")
     lw = sorted({b["long_weekend"] for b in bursts if b.get("long_weekend")})
+    what = (
+        "The campaign's posts aimed at watch-list members"
+        if prof["timeline"].get("burst_basis") == "directed"
+        else "The campaign's posting volume"
+    )
     detail = (
-        f"Posting volume spiked on {len(bursts)} day(s) well above the campaign's usual daily volume "
+        f"{what} spiked on {len(bursts)} day(s) well above its usual daily volume "
         f"(robust z-score over {prof['timeline']['z_threshold']}): " + "; ".join(days) + "."
         + (f" The surge fell on the {', '.join(lw)} long weekend." if lw else "")
     )

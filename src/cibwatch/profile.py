@@ -334,8 +334,11 @@ def campaign_profile(
     names = {r["target_id"]: r for r in store.query("SELECT target_id, any_value(name) AS name, any_value(role) AS role, any_value(party) AS party FROM targets GROUP BY target_id")}
     per_target: dict[str, dict[str, Any]] = {}
     campaign_daily_t: dict[str, Counter[_dt.date]] = defaultdict(Counter)
+    directed_daily: Counter[_dt.date] = Counter()  # the campaign's posts aimed at watch-list members
     for p in posts:
         k = (p["platform"], p["post_id"])
+        if idx.by_post.get(k):
+            directed_daily[p["created_at"].date()] += 1
         for tid, how in idx.by_post.get(k, ()):
             t = per_target.setdefault(tid, {"posts": set(), "accounts": set(), "how": Counter(), "platforms": Counter()})
             t["posts"].add(k)
@@ -402,7 +405,11 @@ def campaign_profile(
 
     # timeline ----------------------------------------------------------------
     daily: Counter[_dt.date] = Counter(p["created_at"].date() for p in posts)
-    bursts, z_thr = _bursts(daily, alpha)
+    # Bursts are measured on the posts aimed at watch-list members when there are any: the
+    # members' earlier, unrelated history (a hijacked account's past year) would otherwise make
+    # the usual day an empty one and every active day a "spike".
+    burst_basis = "directed" if directed_daily else "all"
+    bursts, z_thr = _bursts(directed_daily if directed_daily else daily, alpha)
     target_bursts = []
     for t in targets[:top * 5]:
         tid = t["target_id"]
@@ -448,6 +455,7 @@ def campaign_profile(
         "timeline": {
             "daily": [{"date": d.isoformat(), "posts": c} for d, c in sorted(daily.items())],
             "bursts": bursts,
+            "burst_basis": burst_basis,
             "z_threshold": round(z_thr, 2),
             "alpha": alpha,
             "targets": target_bursts,
