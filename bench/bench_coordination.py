@@ -307,13 +307,11 @@ def worker_large(out: str) -> None:
     Path(out).write_text(json.dumps(res))
 
 
-def _spawn(*args: str) -> dict:
+def _spawn(*args: str, python: str = sys.executable) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False, dir=OUT) as fh:
         out = fh.name
     try:
-        rc = subprocess.call(
-            [sys.executable, "-m", "bench.bench_coordination", "--worker", *args, "--out", out], cwd=ROOT
-        )
+        rc = subprocess.call([python, "-m", "bench.bench_coordination", "--worker", *args, "--out", out], cwd=ROOT)
         if rc != 0:
             return {"error": f"worker {args[0]} exited {rc}"}
         return json.loads(Path(out).read_text())
@@ -397,14 +395,14 @@ def main(argv: list[str] | None = None) -> int:
     default = _spawn("ours", str(path), "default")
     peer: dict = {}
     if not args.no_peer:
-        try:
-            import coordination_network_toolkit  # noqa: F401
-        except ImportError:
-            print(
-                "Coordination Network Toolkit not importable: peer skipped (pip install coordination_network_toolkit)."
-            )
-        else:
-            peer = _spawn("cnt", str(path))
+        from bench.bench_text import cnt_python
+
+        py = cnt_python()  # the toolkit in its own virtual environment, created on first use
+        if py is not None:
+            peer = _spawn("cnt", str(path), python=py)
+            if "error" in peer:
+                print(f"Coordination Network Toolkit run failed ({peer['error']}): peer skipped")
+                peer = {}
     nets = []
     for net in NETWORKS:
         row: dict[str, object] = {"network": net, "ours_s": round(ours[net]["seconds"], 3), "edges": ours[net]["edges"]}

@@ -334,7 +334,7 @@ def cnt_python() -> str | None:
     try:
         subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
         subprocess.check_call(
-            [str(py), "-m", "pip", "install", "-q", f"coordination-network-toolkit=={CNT_VERSION}", "pyarrow", "numpy"]
+            [str(py), "-m", "pip", "install", "-q", f"coordination-network-toolkit=={CNT_VERSION}", "pyarrow", "numpy", "psutil"]
         )
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"could not install the Coordination Network Toolkit ({exc}); peer skipped")
