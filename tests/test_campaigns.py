@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -143,6 +144,55 @@ def test_objects_without_a_user_count_are_not_tested_and_two_waves_need_rarer_co
     assert link_operations({"C01": 6, "C02": 5}, objects, {"url:a": 400}, 3000) == []
     ops = link_operations({"C01": 6, "C02": 5}, objects, {"url:a": 400, "url:b": 40}, 3000)
     assert [op["campaigns"] for op in ops] == [["C01", "C02"]]
+
+
+def test_content_only_the_campaigns_post_links_them_even_when_it_is_not_rare():
+    """Two big waves push the same video site and message: used by 190 of 4,500 accounts, which two
+    campaigns of about 100 would often hold by chance (spread test), but 180 of its users are their own members."""
+    sizes = {"C01": 106, "C02": 88, "C03": 28}
+    objects = {"C01": {"domain:vids.example", "url:news"}, "C02": {"domain:vids.example", "url:news"}, "C03": {"hashtag:#deal"}}
+    users = {"domain:vids.example": 190, "url:news": 400}
+    spread_only = OperationLinks(alpha=0.01).fit(sizes, objects, users, population=4500)
+    assert spread_only.operations_ == [] and "inside" not in spread_only.tests_[0]
+    inside = {"domain:vids.example": 180, "url:news": 6}  # a news link most of whose readers are outside
+    ol = OperationLinks(alpha=0.01).fit(sizes, objects, users, population=4500, inside=inside)
+    assert [op["campaigns"] for op in ol.operations_] == [["C01", "C02"]]
+    tests = {t["object"]: t for t in ol.tests_}
+    vids, news = tests["domain:vids.example"], tests["url:news"]
+    from scipy import stats
+
+    def truncated_mean(n, q):  # E[X | X >= 2], X ~ Binomial(n, q)
+        x = np.arange(2, n + 1)
+        w = stats.binom.pmf(x, n, q)
+        return (x * w).sum() / w.sum()
+
+    assert vids["linked"] and vids["inside"] == 180
+    assert vids["expected_inside"] == pytest.approx(truncated_mean(106, 190 / 4500) + truncated_mean(88, 190 / 4500))
+    assert vids["p_value"] < 1e-100
+    # 6 of 400 users inside: most of its users are outside, so only the spread test counts
+    assert not news["linked"] and news["p_value"] == pytest.approx(min(1.0, 2 * spread_only.tests_[1]["p_value"]))
+    # an inside count above the users (a caller's mistake) is capped, never an error
+    capped = OperationLinks(alpha=0.01).fit(sizes, objects, users, population=4500, inside={"domain:vids.example": 999})
+    assert {t["object"]: t for t in capped.tests_}["domain:vids.example"]["inside"] == 190
+
+
+def test_concentration_tail_is_the_exact_truncated_convolution():
+    from itertools import product
+
+    from scipy import stats
+
+    from cibwatch.campaigns import _concentration_tail
+
+    sizes, q, k = [3, 4], 0.2, 2
+    pmfs = []
+    for n in sizes:
+        w = np.array([stats.binom.pmf(x, n, q) if x >= k else 0.0 for x in range(n + 1)])
+        pmfs.append(w / w.sum())
+    for m in range(0, 9):
+        brute = sum(pmfs[0][a] * pmfs[1][b] for a, b in product(range(4), range(5)) if a + b >= m)
+        assert _concentration_tail(sizes, q, k, m)[0] == pytest.approx(brute)
+    assert _concentration_tail(sizes, q, k, 0)[1] == pytest.approx(sum((np.arange(len(w)) * w).sum() for w in pmfs))
+    assert _concentration_tail([1], 0.5, 2, 1) == (1.0, 1.0)  # a campaign too small to hold it: its whole size
 
 
 def test_operation_links_validate_parameters():

@@ -66,6 +66,17 @@ def test_metrics_on_a_hand_made_run(store, truth):
     json.dumps(res)  # JSON-ready
 
 
+def test_operation_purity_and_completeness(store, truth):
+    write_run(store, {**HAND_RUN, "A": ("state_style", CAMP[:6] + ["o1"], "O01"), "B": ("state_style", CAMP[6:8], "O01")})
+    res = evaluate(store, truth)
+    assert res["completeness"] == pytest.approx(0.6)  # the best single campaign holds 6 of 10
+    assert res["operation_completeness"] == pytest.approx(0.8)  # the operation A + B holds 8 of 10
+    assert res["operation_purity"] == pytest.approx(8 / 9)  # one organic account among its 9
+    write_run(store, HAND_RUN)  # no operation: each campaign is its own
+    res = evaluate(store, truth)
+    assert res["operation_completeness"] == res["completeness"] and res["operation_purity"] == pytest.approx(res["purity"])
+
+
 def test_hard_negatives_in_a_state_style_campaign_are_counted(store, truth):
     write_run(store, {"A": ("state_style", CAMP + HARD[:2])})
     res = evaluate(store, truth)

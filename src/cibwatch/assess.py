@@ -372,31 +372,40 @@ _OBJECT_WORDS = {"url": "the link", "domain": "the website", "media": "the image
                  "text_near": "the message", "crosslingual": "the message, in several languages,"}
 
 
-def _link_inputs(store: Store, run_id: str, since: Any, until: Any, sizes: dict[str, int]) -> tuple[dict[str, set[str]], dict[str, int], int]:
-    """What :class:`~cibwatch.campaigns.OperationLinks` needs: objects per campaign, users per shared object, active accounts.
+def _link_inputs(store: Store, run_id: str, since: Any, until: Any, sizes: dict[str, int]
+                 ) -> tuple[dict[str, set[str]], dict[str, int], int, dict[str, int]]:
+    """What :class:`~cibwatch.campaigns.OperationLinks` needs: objects per campaign, users per shared object, active accounts,
+    and members of the holding campaigns among those users.
 
     A campaign pushes an object when its significant internal edges have
-    evidence on it. Users of a message cluster come from ``text_clusters``;
+    evidence on it; the members named in that evidence are users of the
+    object inside the campaign (a lower bound: members who used it outside an
+    edge are not counted). Users of a message cluster come from ``text_clusters``;
     users of links, sites, media and hashtags are counted on the traces of
     the signal of that kind over the run's period (the same object keys).
     """
     objects: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
-    for cid, kind, key in store.execute(
-        """SELECT DISTINCT c1.campaign_id, ee.kind, ee.object_key FROM edge_evidence ee
-           JOIN campaign_accounts c1 ON c1.run_id = ee.run_id AND c1.node = ee.a
-           JOIN campaign_accounts c2 ON c2.run_id = ee.run_id AND c2.node = ee.b AND c2.campaign_id = c1.campaign_id
-           WHERE ee.run_id = ? AND list_contains(?, ee.kind)""",
+    inside: Counter[str] = Counter()
+    for cid, kind, key, n_members in store.execute(
+        """WITH e AS (SELECT c1.campaign_id, ee.kind, ee.object_key, ee.a, ee.b FROM edge_evidence ee
+               JOIN campaign_accounts c1 ON c1.run_id = ee.run_id AND c1.node = ee.a
+               JOIN campaign_accounts c2 ON c2.run_id = ee.run_id AND c2.node = ee.b AND c2.campaign_id = c1.campaign_id
+               WHERE ee.run_id = ? AND list_contains(?, ee.kind))
+           SELECT campaign_id, kind, object_key, count(DISTINCT node) FROM (
+               SELECT campaign_id, kind, object_key, a AS node FROM e UNION ALL SELECT campaign_id, kind, object_key, b FROM e)
+           GROUP BY ALL ORDER BY ALL""",
         [run_id, list(LINK_KINDS)],
     ).fetchall():
         if cid in sizes:
             objects[cid].add(key)
             kinds[key] = kind
+            inside[key] += int(n_members)
     holders: Counter[str] = Counter(k for keys in objects.values() for k in keys)
     shared = sorted(k for k, n in holders.items() if n > 1)
     users: dict[str, int] = {}
     if not shared:
-        return dict(objects), users, 0
+        return dict(objects), users, 0, {}
     for key, n in store.execute(
         "SELECT cluster_key, n_accounts FROM text_clusters WHERE run_id = ? AND list_contains(?, cluster_key)", [run_id, shared]
     ).fetchall():
@@ -424,7 +433,7 @@ def _link_inputs(store: Store, run_id: str, since: Any, until: Any, sizes: dict[
            WHERE (CAST(? AS TIMESTAMP) IS NULL OR p.created_at >= ?) AND (CAST(? AS TIMESTAMP) IS NULL OR p.created_at < ?))""",
         _period_args(since, until),
     )[0]["n"]
-    return dict(objects), users, int(population)
+    return dict(objects), users, int(population), {k: inside[k] for k in shared}
 
 
 def _operations(store: Store, run_id: str, since: Any, until: Any, per: dict[str, dict[str, Any]], bg: Background,
@@ -437,8 +446,8 @@ def _operations(store: Store, run_id: str, since: Any, until: Any, per: dict[str
     operation, Chinese next to English or French over the pooled languages.
     """
     sizes = {cid: len(c["members"]) for cid, c in per.items() if c["members"]}
-    objects, users, population = _link_inputs(store, run_id, since, until, sizes)
-    ol = OperationLinks(alpha=params.alpha).fit(sizes, objects, users, population)
+    objects, users, population, inside = _link_inputs(store, run_id, since, until, sizes)
+    ol = OperationLinks(alpha=params.alpha).fit(sizes, objects, users, population, inside)
     out = []
     for op in ol.operations_:
         cids = op["campaigns"]
@@ -483,7 +492,10 @@ def _operation_evidence(cid: str, op: dict[str, Any], per: dict[str, dict[str, A
         kind = t["object"].partition(":")[0]
         objs.append(
             f"{_OBJECT_WORDS.get(kind, 'the object')} {object_label(t['object'], reps)}, pushed by {len(t['campaigns'])} of them "
-            f"({', '.join(t['campaigns'])}) and used by {t['users']:,} accounts in all ({t['expected']:.2g} expected, p = {_fmt_p(t['p_value'])})"
+            f"({', '.join(t['campaigns'])}) and used by {t['users']:,} accounts in all"
+            + (f", {t['inside']:,} of them members of these campaigns where chance would give {t['expected_inside']:.2g}"
+               if t.get("inside") else "")
+            + f"; {t['expected']:.2g} campaigns would hold it by chance; p = {_fmt_p(t['p_value'])}"
         )
     population = op["links"][0]["population"] if op["links"] else 0
     said: list[str] = []
@@ -510,9 +522,10 @@ def _operation_evidence(cid: str, op: dict[str, Any], per: dict[str, dict[str, A
         said.append(f"({len(said) + 1}) {STATE_SIGNS[s]}: {why}")
     detail = (
         f"This campaign is one of {len(op['campaigns'])} campaigns ({cid} with {', '.join(others)}; {op['accounts']} accounts and "
-        f"{op['posts']} posts in all) treated as one operation because they push the same rare content, which few of the {population:,} "
-        f"accounts active in the period use (for each item: how many of the run's {len(per)} campaigns would include two or more of its "
-        f"users if they were unrelated to it, and the p-value): " + "; ".join(objs) + ". "
+        f"{op['posts']} posts in all) treated as one operation because they push the same content, which few of the {population:,} "
+        f"accounts active in the period other than their members use (of the run's {len(per)} campaigns; for each item, how many of "
+        f"its users are members against how many chance would give, how many campaigns would hold two or more of its users by "
+        f"chance, and the p-value): " + " — ".join(objs) + ". "
         + (f"Taken together the operation shows {len(said)} state-style sign(s): " + " ".join(said) if said
            else "Taken together the operation shows no state-style sign.")
     )

@@ -204,6 +204,29 @@ def _tail_at_least(probs: list[float], k: int) -> float:
     return float(min(1.0, max(0.0, dist[k])))
 
 
+def _concentration_tail(sizes: list[int], q: float, min_users: int, m: int) -> tuple[float, float]:
+    """``P(Σ X_c ≥ m)`` and ``E[Σ X_c]`` for ``X_c ~ Binomial(n_c, q)`` conditioned on ``X_c ≥ min_users``.
+
+    The members of each holding campaign who used an object, given that the
+    campaign holds it at all (which is how it was picked), under the null that
+    they used it as often as anyone else: the exact convolution of the
+    truncated binomials.
+    """
+    from scipy import stats
+
+    dist = np.ones(1)
+    expected = 0.0
+    for n in sizes:
+        x = np.arange(n + 1)
+        pmf = stats.binom.pmf(x, n, q)
+        pmf[:min_users] = 0.0
+        total = pmf.sum()
+        pmf = pmf / total if total > 0 else np.eye(1, n + 1, min(min_users, n)).ravel()
+        expected += float((x * pmf).sum())
+        dist = np.convolve(dist, pmf)
+    return float(min(1.0, max(0.0, dist[m:].sum()))), expected
+
+
 class OperationLinks:
     """Campaigns that push the same rare content, joined into operations.
 
@@ -213,11 +236,28 @@ class OperationLinks:
     min_users : members that must have used an object for a campaign to count as pushing it.
     kinds : object kinds (the prefix of an object key, ``"domain:…"``) that may link; default :data:`LINK_KINDS`.
 
-    ``fit(sizes, objects, users, population)``: ``sizes`` campaign → accounts;
+    ``fit(sizes, objects, users, population, inside=None)``: ``sizes`` campaign → accounts;
     ``objects`` campaign → object keys its members co-acted on (keys of other
     kinds than ``kinds`` are ignored); ``users``
     object key → accounts that used it in the period (objects without a count
-    are not tested); ``population`` accounts active in the period.
+    are not tested); ``population`` accounts active in the period; ``inside``
+    (optional) object key → how many of its users are known to be members of
+    the campaigns that hold it (a lower bound is fine: it only makes the test
+    more cautious).
+
+    Two tests per object shared by two or more campaigns, the smaller p-value
+    doubled (Bonferroni over the two):
+
+    * *spread*: how many of the run's campaigns would include ``min_users`` or
+      more of its users if they were unrelated to it (Poisson-binomial tail);
+    * *concentration* (with ``inside``, and only when members are at least
+      half of its users): how likely it is that the holding campaigns
+      include ``inside`` or more of its users if their members used it as
+      often as anyone else (``users / population``), given that each holds
+      ``min_users`` or more (how they were picked): the tail of a sum of
+      truncated binomials, multiplied by the number of campaign pairs.
+      Content that these campaigns post and others hardly do is what an
+      operation shares, however many accounts that is.
 
     Attributes
     ----------
@@ -236,7 +276,8 @@ class OperationLinks:
         self.min_users = min_users
         self.kinds = kinds
 
-    def fit(self, sizes: Mapping[str, int], objects: Mapping[str, Iterable[str]], users: Mapping[str, int], population: int) -> OperationLinks:
+    def fit(self, sizes: Mapping[str, int], objects: Mapping[str, Iterable[str]], users: Mapping[str, int], population: int,
+            inside: Mapping[str, int] | None = None) -> OperationLinks:
         from scipy import stats
 
         own = "OperationLinks"
@@ -270,9 +311,19 @@ class OperationLinks:
             q = min(1.0, k / population)
             probs = [float(stats.binom.sf(self.min_users - 1, sizes[c], q)) for c in cids]
             p = _tail_at_least(probs, len(camps))
+            test = {"object": key, "campaigns": camps, "users": int(k), "population": int(population), "expected": sum(probs)}
+            m = (inside or {}).get(key)
+            if m:
+                m = min(int(m), int(k), sum(sizes[c] for c in camps))
+                p_conc, expected_in = _concentration_tail([sizes[c] for c in camps], q, self.min_users, m)
+                pairs = len(cids) * (len(cids) - 1) // 2
+                test.update(inside=m, expected_inside=expected_in, p_concentration=min(1.0, p_conc * pairs))
+                if 2 * m >= k:  # most of its users are members: content these campaigns post and others hardly do
+                    p = min(1.0, 2 * min(p, p_conc * pairs))
+                else:
+                    p = min(1.0, 2 * p)
             linked = p < level
-            self.tests_.append({"object": key, "campaigns": camps, "users": int(k), "population": int(population), "expected": sum(probs),
-                                "p_value": p, "linked": linked})
+            self.tests_.append({**test, "p_value": p, "linked": linked})
             if linked:
                 for c in camps[1:]:
                     parent[root(c)] = root(camps[0])
@@ -293,9 +344,9 @@ class OperationLinks:
 
 
 def link_operations(sizes: Mapping[str, int], objects: Mapping[str, Iterable[str]], users: Mapping[str, int], population: int,
-                    **params: Any) -> list[dict[str, Any]]:
+                    inside: Mapping[str, int] | None = None, **params: Any) -> list[dict[str, Any]]:
     """Function form of :class:`OperationLinks`; returns ``operations_``."""
-    return OperationLinks(**params).fit(sizes, objects, users, population).operations_
+    return OperationLinks(**params).fit(sizes, objects, users, population, inside).operations_
 
 
 def _run(store: Store, run_id: str | None) -> dict[str, Any]:
@@ -334,11 +385,13 @@ SELECT campaign_id, target_id FROM hits GROUP BY campaign_id, target_id ORDER BY
 def campaigns_report(store: Store, run_id: str | None = None) -> dict[str, Any]:
     """The campaigns of a detect run (the latest when ``run_id`` is None), as a JSON-ready dict:
     ``{"run_id", "parameters", "campaigns": [{"id", "accounts", "size", "score", "signals", "targets",
-    "classification", "first_seen", "last_seen"}]}``."""
+    "classification", "operation", "first_seen", "last_seen"}]}``; ``operation`` is the id of the operation
+    the campaign was joined into by the assessment (:class:`OperationLinks`), or None."""
     run = _run(store, run_id)
     rid = run["run_id"]
     camps = store.query(
-        "SELECT campaign_id, size, score, classification, signals, first_seen, last_seen FROM campaigns "
+        "SELECT campaign_id, size, score, classification, signals, first_seen, last_seen, "
+        "json_extract_string(profile, '$.assessment.operation.operation_id') AS operation FROM campaigns "
         "WHERE run_id = ? ORDER BY campaign_id",
         [rid],
     )
@@ -366,6 +419,7 @@ def campaigns_report(store: Store, run_id: str | None = None) -> dict[str, Any]:
                 "signals": json.loads(c["signals"]) if c["signals"] else {},
                 "targets": targets.get(c["campaign_id"], []),
                 "classification": c["classification"],
+                "operation": c["operation"],
                 "first_seen": iso(c["first_seen"]),
                 "last_seen": iso(c["last_seen"]),
             }

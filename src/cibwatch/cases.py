@@ -379,7 +379,7 @@ def export_case_from_campaign(store: Store, run_id: str, campaign_id: str, case_
     for u, nodes in v["urls"].items():
         ind[("url", u)] = f"linked by {len(nodes)} accounts"
     for t, posts in v["texts"].items():
-        ind[("text", t)] = f"posted {len(posts)} times"
+        ind[("text", t)] = f"posted {len(posts)} time{'s' if len(posts) != 1 else ''}"
     desc = f"Exported from campaign {campaign_id} of run {run_id} ({len(v['members'])} accounts)."
     with store.transaction():
         _write_case(store, case_id, name or f"{campaign_id} ({run_id})", f"cibwatch:{run_id}:{campaign_id}", desc, ind)

@@ -106,8 +106,10 @@ def run_demo(
         camps = campaigns_report(store, run_id)["campaigns"]
         state = [x for x in camps if x.get("classification") == "state_style"]
         reached = targets_reached(store, run_id)
+        ops = {x["operation"] for x in state if x.get("operation")}
+        in_ops = f" in {len(ops)} operation{'s' if len(ops) != 1 else ''}" if ops else ""
         emit(
-            f"Detected {len(camps)} coordinated campaigns ({len(state)} state-style, "
+            f"Detected {len(camps)} coordinated campaigns ({len(state)} state-style{in_ops}, "
             f"{sum(x['size'] for x in state):,} accounts), reaching {len(reached)} watch-list members "
             f"({timings['detect']} s, run {run_id})"
         )

@@ -12,7 +12,8 @@ Metrics (accounts are ``(platform, account_id)``):
   dominant truth campaign) and completeness (per truth campaign, the share of
   its accounts found in its best-matching detected campaign) — the cluster
   homogeneity / completeness pair of Rosenberg & Hirschberg (2007), computed
-  as majority shares, averaged over campaigns;
+  as majority shares, averaged over campaigns; ``operation_purity`` and
+  ``operation_completeness`` the same over operations (below);
 * ``organic_flagged_share`` and ``hard_negative_flagged``;
 * ``time_to_detection_days``: the first day ``d`` (from the campaign's first
   activity in the truth) on which detection using only data before the end of
@@ -137,6 +138,15 @@ def account_metrics(campaigns: dict[str, dict[str, Any]], truth: dict[Key, tuple
     res["completeness"] = sum(completeness.values()) / len(completeness) if completeness else None
     res["purity_by_campaign"] = purity
     res["completeness_by_truth_campaign"] = completeness
+    # the same over operations (campaigns the assessment joined because they push the same content)
+    ops = operations(campaigns)
+    op_purity = {}
+    for oid, mem in sorted(ops.items()):
+        labels = Counter(truth[k][1] if k in truth and truth[k][0] == "campaign" else f"({truth[k][0] if k in truth else 'unknown'})" for k in mem)
+        op_purity[oid] = labels.most_common(1)[0][1] / len(mem) if mem else 0.0
+    op_completeness = {tid: max((len(accs & mem) for mem in ops.values()), default=0) / len(accs) for tid, accs in sorted(truth_groups.items())}
+    res["operation_purity"] = sum(op_purity.values()) / len(op_purity) if op_purity else None
+    res["operation_completeness"] = sum(op_completeness.values()) / len(op_completeness) if op_completeness else None
     res["counts"] = {
         "truth_accounts": len(truth), "truth_campaign_accounts": len(positives), "truth_organic_accounts": len(organic),
         "truth_hard_negative_accounts": len(hard), "detected_campaigns": len(campaigns),

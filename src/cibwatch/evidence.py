@@ -445,7 +445,7 @@ def coordination_evidence(
             for k, cnt in e["_sig"].items():
                 if _class_of(k) == cls:
                     kinds[k] += int(cnt)
-        how = "; ".join(f"{_KIND_WORDS.get(k, k)} {n} times" for k, n in kinds.most_common())
+        how = "; ".join(f"{_KIND_WORDS.get(k, k)} {n} time{'s' if n != 1 else ''}" for k, n in kinds.most_common())
         top_obj = sorted(objects.get(cls, []), key=lambda r: -r["accounts"])[:3]
         objs = ", ".join(f"{obj_label(r['object_key'])} ({r['accounts']} accounts)" for r in top_obj)
         gl = med_gap.get(cls, [])

@@ -162,7 +162,7 @@ def campaigns_cmd(
     from rich.table import Table
 
     table = Table(title=f"Campaigns of {report['run_id']}")
-    for col in ("id", "class", "size", "score", "top signals", "targets", "first seen", "last seen"):
+    for col in ("id", "class", "operation", "size", "score", "top signals", "targets", "first seen", "last seen"):
         table.add_column(col, overflow="fold")
 
     def short(t: str | None) -> str:
@@ -180,6 +180,7 @@ def campaigns_cmd(
         table.add_row(
             c["id"],
             (c.get("classification") or "-").replace("_", "-"),
+            c.get("operation") or "-",
             str(c["size"]),
             f"{c['score']:.2f}" if c["score"] is not None else "-",
             ", ".join(f"{k} {v}" for k, v in top),

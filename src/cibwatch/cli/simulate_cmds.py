@@ -89,6 +89,8 @@ def evaluate_cmd(
         ("F1", res["f1"]),
         ("campaign purity", res["purity"]),
         ("campaign completeness", res["completeness"]),
+        ("operation purity", res["operation_purity"]),
+        ("operation completeness", res["operation_completeness"]),
         ("flagged accounts (state-style)", res["flagged"]),
         ("organic accounts flagged", f"{res['organic_flagged']:,} of {c['truth_organic_accounts']:,} ({res['organic_flagged_share']:.2%})"),
         ("hard-negative accounts flagged", res["hard_negative_flagged"]),
