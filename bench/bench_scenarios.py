@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 "f1": ev["f1"],
                 "organic_flagged_share": ev["organic_flagged_share"],
                 "hard_negative_flagged": ev["hard_negative_flagged"],
+                "operation_completeness": ev.get("operation_completeness"),
                 "time_to_detection_days": ev["time_to_detection_days"] if ttd else None,
                 "posts": s["ingest"]["stored"],
                 "detect_s": s["seconds"]["detect"],

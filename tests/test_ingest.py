@@ -380,3 +380,77 @@ def test_small_chunks_give_the_same_result(store, tmp_path):
     q2 = "SELECT * EXCLUDE (source_id) FROM account_history ORDER BY ALL"
     assert store.query(q2) == other.query(q2)
     _balanced(other)
+
+
+# -- many small files, one transaction ----------------------------------------------------------------------------------
+SMALL_FILES = [HOSTILE / "x_v2_hostile.jsonl", HOSTILE / "io_archive_hostile.csv", HOSTILE / "meta_hostile.json", HOSTILE / "x_v2_overlap.json"]
+
+
+def _contents(store) -> dict[str, list]:
+    return {
+        "posts": store.query("SELECT * EXCLUDE (ingested_at) FROM posts ORDER BY platform, post_id"),
+        "accounts": store.query("SELECT * FROM accounts ORDER BY platform, account_id"),
+        "history": store.query("SELECT * FROM account_history ORDER BY ALL"),
+        "quarantine": store.query("SELECT * EXCLUDE (quarantined_at) FROM quarantine ORDER BY source_id, record_no"),
+        "sources": store.query(
+            "SELECT source_id, path, format, rows_read, stored, quarantined, resume_offset, status FROM sources ORDER BY path"
+        ),
+    }
+
+
+def test_small_files_share_a_transaction_and_give_the_same_store(store):
+    from cibwatch import Store
+
+    rep = ingest_paths(store, SMALL_FILES)  # one call: the small files are merged together
+    one_by_one = Store.memory()
+    for f in SMALL_FILES:
+        ingest_paths(one_by_one, [f])
+    assert _contents(store) == _contents(one_by_one)
+    _balanced(store)
+    assert [s.rows_read for s in rep.sources] == [r["rows_read"] for r in store.query(
+        "SELECT rows_read FROM sources ORDER BY list_position(?, path)", [[str(f) for f in SMALL_FILES]])]
+    assert all(r["status"] == "complete" for r in store.query("SELECT status FROM sources"))
+    # one transaction marked them all finished; one call per file took one each
+    assert store.query("SELECT count(DISTINCT finished_at) AS n FROM sources")[0]["n"] == 1
+    assert one_by_one.query("SELECT count(DISTINCT finished_at) AS n FROM sources")[0]["n"] == len(SMALL_FILES)
+    # the later export's own copy of post 1001 wins, and the post records which file it came from
+    overlap = store.query("SELECT source_id FROM sources WHERE path LIKE '%x_v2_overlap.json'")[0]["source_id"]
+    assert store.query("SELECT text, source_id FROM posts WHERE post_id = '1001'")[0] == {"text": "hello world (edited)", "source_id": overlap}
+
+
+def test_the_same_bytes_twice_in_one_call_count_once(store, tmp_path):
+    copy = tmp_path / "again.jsonl"
+    shutil.copy(SMALL_FILES[0], copy)
+    rep = ingest_paths(store, [SMALL_FILES[0], copy])
+    assert [s.skipped_already_ingested for s in rep.sources] == [False, True]
+    assert store.count("sources") == 1 and rep.rows_read == rep.sources[0].rows_read
+    _balanced(store)
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_damaged_file_keeps_the_files_before_it_and_says_so(store, tmp_path, bulk):
+    from cibwatch.errors import CorruptInputError
+
+    lines = [json.dumps({"id": str(i), "author_id": "7", "created_at": "2023-08-01T00:00:00Z", "text": f"post {i} " + "x" * 40})
+             for i in range(20_000)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    cut = tmp_path / "b-cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    after = tmp_path / "c-after.jsonl"
+    after.write_text(lines[0] + "\n")
+    with pytest.raises(CorruptInputError) as exc:
+        ingest_paths(store, [SMALL_FILES[0], cut, after], format="x-v2", bulk=bulk, chunk_size=3_000)
+    assert str(cut) in exc.value.user_message() and "cut short" in exc.value.user_message()
+    src = {r["path"]: r for r in store.query("SELECT path, status, rows_read, stored, quarantined FROM sources")}
+    assert src[str(SMALL_FILES[0])]["status"] == "complete"  # the file before it is whole
+    assert str(after) not in src  # the one after it was never started
+    kept = src.get(str(cut), {"rows_read": 0})["rows_read"]
+    assert exc.value.rows_kept == kept and ("nothing from it was stored" in str(exc.value)) == (kept == 0)
+    if kept:  # chunks committed before the damage stay, the file stays unfinished
+        assert src[str(cut)]["status"] == "running"
+    assert store.query("SELECT count(*) AS n FROM posts WHERE account_id = '7'")[0]["n"] == kept
+    _balanced(store)
+    # once repaired, the same call finishes the job without duplicates
+    cut.write_bytes(whole)
+    ingest_paths(store, [SMALL_FILES[0], cut, after], format="x-v2", bulk=bulk, chunk_size=3_000)
+    assert store.query("SELECT count(*) AS n FROM posts WHERE account_id = '7'")[0]["n"] == 20_000

@@ -14,6 +14,7 @@ __all__ = [
     "SchemaError",
     "UnknownFormatError",
     "MissingColumnError",
+    "CorruptInputError",
     "NotFoundError",
     "NoRunError",
 ]
@@ -79,6 +80,23 @@ class MissingColumnError(CibwatchError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+class CorruptInputError(CibwatchError, ValueError):
+    """An input file cannot be read to its end: a damaged or cut-short compressed stream."""
+
+    def __init__(self, path: str, cause: str, rows_kept: int) -> None:
+        kept = (
+            f"the {rows_kept:,} rows committed before the damage are kept and the file stays marked unfinished"
+            if rows_kept
+            else "nothing from it was stored"
+        )
+        super().__init__(
+            f"{path} is damaged or cut short ({cause}); {kept}.",
+            hint="Repair or download the file again and re-run `cibwatch ingest`: posts already stored are updated, never duplicated.",
+        )
+        self.path = path
+        self.rows_kept = rows_kept
 
 
 class NotFoundError(CibwatchError, LookupError):

@@ -36,15 +36,26 @@ from __future__ import annotations
 
 import datetime as _dt
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..store import Store
 from .formats import Reject, Row
 from .source import truncate_raw
 
-__all__ = ["ChunkWriter", "POST_COLS", "ACC_COLS", "POST_SCHEMA", "ACC_SCHEMA", "SEQ_PER_UNIT"]
+__all__ = [
+    "ChunkWriter",
+    "POST_COLS",
+    "ACC_COLS",
+    "POST_SCHEMA",
+    "ACC_SCHEMA",
+    "SEQ_PER_UNIT",
+    "MAX_SOURCES_PER_CHUNK",
+    "MAX_UNITS_SHARED",
+]
 
 #: Room for events of one unit in ``seq`` (a unit is a line, a CSV row or an array element).
 SEQ_PER_UNIT = 1 << 24
@@ -120,7 +131,8 @@ _POSTS_FOLD = (
         for c in _PC[2:]
     )
     + f", bool_or({_MAIN}) AS own, coalesce(arg_max(source_line, seq) FILTER (WHERE {_MAIN}), "
-    "arg_min(source_line, seq)) AS source_line FROM _cw_sp GROUP BY platform, post_id"
+    "arg_min(source_line, seq)) AS source_line, "
+    f"coalesce(arg_max(src, seq) FILTER (WHERE {_MAIN}), arg_min(src, seq)) AS src FROM _cw_sp GROUP BY platform, post_id"
 )
 # One copy per post: the same rules, with the copy's own prio.
 _FILLS = ", ".join(f"CASE WHEN {_MAIN} THEN NULL ELSE {c} END AS fill_{c}" for c in _PC[2:])
@@ -136,7 +148,7 @@ _POSTS_UPDATE = (
     "UPDATE posts SET "  # noqa: S608 - constant names
     + ", ".join(f"{c} = {_fold_value(c)}" for c in _SCALARS)
     + ", source_line = CASE WHEN s.own THEN s.source_line ELSE posts.source_line END"
-    + ", source_id = CASE WHEN s.own THEN ? ELSE posts.source_id END"
+    + ", source_id = CASE WHEN s.own THEN s.src ELSE posts.source_id END"
     + ", ingested_at = CASE WHEN s.own THEN ? ELSE posts.ingested_at END FROM {src} s WHERE "
     + _KEY
 )
@@ -152,14 +164,14 @@ _POSTS_UPDATE_LISTS = (
 )
 _POSTS_INSERT = (
     f"INSERT INTO posts ({', '.join(_PC)}, source_line, source_id, ingested_at) "  # noqa: S608
-    f"SELECT platform, post_id, {', '.join(f'COALESCE({c}, fill_{c})' for c in _PC[2:])}, source_line, ?, ? "
+    f"SELECT platform, post_id, {', '.join(f'COALESCE({c}, fill_{c})' for c in _PC[2:])}, source_line, src, ? "
     "FROM {src} s"
 )
 _POSTS_INSERT_NEW = _POSTS_INSERT + " WHERE NOT EXISTS (SELECT 1 FROM posts WHERE " + _KEY + ")"  # noqa: S608 - constant names
 # One copy per post and none stored yet (a fresh ingest): the copies go in as they are.
 _POSTS_INSERT_PLAIN = (
     f"INSERT INTO posts ({', '.join(_PC)}, source_line, source_id, ingested_at) "  # noqa: S608
-    f"SELECT {', '.join(_PC)}, source_line, ?, ? FROM _cw_sp"
+    f"SELECT {', '.join(_PC)}, source_line, src, ? FROM _cw_sp"
 )
 
 _ACC_FIELDS = [
@@ -186,7 +198,7 @@ _ACC_FOLD = (
         f"arg_min({c}, seq) FILTER (WHERE {c} IS NOT NULL) AS fill_{c}"
         for c in _ACC_FIELDS
     )
-    + ", min(seen_at) AS first_seen, max(seen_at) AS last_seen FROM obs GROUP BY platform, account_id"
+    + ", min(seen_at) AS first_seen, max(seen_at) AS last_seen, arg_min(src, seq) AS src FROM obs GROUP BY platform, account_id"
 )
 _ACC_UPDATE = (
     "UPDATE accounts SET "  # noqa: S608 - constant names
@@ -199,7 +211,7 @@ _ACC_INSERT = (
     "INSERT INTO accounts (platform, account_id, " + ", ".join(_ACC_FIELDS) + ", first_seen, last_seen, source_id) "  # noqa: S608
     "SELECT platform, account_id, "
     + ", ".join(f"COALESCE({c}, fill_{c})" for c in _ACC_FIELDS)
-    + ", first_seen, last_seen, ? FROM _cw_ad s "
+    + ", first_seen, last_seen, src FROM _cw_ad s "
     "WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE " + _ACC_KEY + ")"
 )
 _HIST_KEY = (
@@ -209,9 +221,9 @@ _HIST_KEY = (
 _HIST_AGG = (
     "CREATE OR REPLACE TEMP TABLE _cw_hd AS "
     "SELECT platform, account_id, 'handle' AS field, handle AS value, min(seen_at) AS first_seen, "
-    "max(seen_at) AS last_seen FROM _cw_sa WHERE handle IS NOT NULL GROUP BY platform, account_id, handle "
+    "max(seen_at) AS last_seen, arg_min(src, seq) AS src FROM _cw_sa WHERE handle IS NOT NULL GROUP BY platform, account_id, handle "
     "UNION ALL "
-    "SELECT platform, account_id, 'display_name', display_name, min(seen_at), max(seen_at) FROM _cw_sa "
+    "SELECT platform, account_id, 'display_name', display_name, min(seen_at), max(seen_at), arg_min(src, seq) FROM _cw_sa "
     "WHERE display_name IS NOT NULL GROUP BY platform, account_id, display_name"
 )
 _HIST_UPDATE = (
@@ -220,17 +232,17 @@ _HIST_UPDATE = (
 )
 _HIST_INSERT = (
     "INSERT INTO account_history (platform, account_id, field, value, first_seen, last_seen, source_id) "  # noqa: S608 - constant names
-    "SELECT platform, account_id, field, value, first_seen, last_seen, ? FROM _cw_hd s "
+    "SELECT platform, account_id, field, value, first_seen, last_seen, src FROM _cw_hd s "
     "WHERE NOT EXISTS (SELECT 1 FROM account_history WHERE " + _HIST_KEY + ")"
 )
 _Q_INSERT = (
     "INSERT INTO quarantine (source_id, path, record_no, line, byte_offset, reason, raw, quarantined_at) "
-    "SELECT ?, ?, record_no, line, byte_offset, reason, raw, ? FROM _cw_sq "
+    "SELECT src, path, record_no, line, byte_offset, reason, raw, ? FROM _cw_sq "
     "ON CONFLICT (source_id, record_no) DO NOTHING"
 )
 
 
-def _merge_posts(con: Any, sid: str, now: _dt.datetime) -> None:
+def _merge_posts(con: Any, now: _dt.datetime) -> None:
     src = f"({_ONE_COPY})"
     dups = con.execute(_POSTS_DUPS).fetchall()[0][0]
     if dups:
@@ -238,13 +250,13 @@ def _merge_posts(con: Any, sid: str, now: _dt.datetime) -> None:
         src = "_cw_pd"
     existing = con.execute(_POSTS_EXISTING.format(src="_cw_sp")).fetchall()[0][0]
     if existing:
-        con.execute(_POSTS_UPDATE.format(src=src), [sid, now])
+        con.execute(_POSTS_UPDATE.format(src=src), [now])
         con.execute(_POSTS_UPDATE_LISTS.format(src=src))
-        con.execute(_POSTS_INSERT_NEW.format(src=src), [sid, now])
+        con.execute(_POSTS_INSERT_NEW.format(src=src), [now])
     elif dups:
-        con.execute(_POSTS_INSERT.format(src=src), [sid, now])
+        con.execute(_POSTS_INSERT.format(src=src), [now])
     else:
-        con.execute(_POSTS_INSERT_PLAIN, [sid, now])
+        con.execute(_POSTS_INSERT_PLAIN, [now])
 
 
 def _utcnow() -> _dt.datetime:
@@ -286,33 +298,103 @@ class _Buffers:
         return out
 
 
+@dataclass
+class _SourceBatch:
+    """One source's part of the chunk being staged: its counters, resume point and whether its file is finished."""
+
+    path: str
+    rows: int = 0
+    stored: int = 0
+    quarantined: int = 0
+    resume_offset: int | None = None
+    complete: bool = False
+
+
+#: ``seq`` room per source within one chunk (sources of a chunk are ordered by this base): a source
+#: whose units reach ``MAX_UNITS_SHARED`` must not share its chunk with a later one.
+_SOURCE_SEQ_SHIFT = 55
+MAX_UNITS_SHARED = (1 << _SOURCE_SEQ_SHIFT) // SEQ_PER_UNIT
+#: Sources that may share one chunk (``seq`` stays within 64 bits).
+MAX_SOURCES_PER_CHUNK = 200
+
+_COUNTS_SCHEMA = pa.schema(
+    [
+        ("src", pa.string()),
+        ("rows", pa.int64()),
+        ("stored", pa.int64()),
+        ("quarantined", pa.int64()),
+        ("resume_offset", pa.int64()),
+        ("complete", pa.bool_()),
+    ]
+)
+_COUNTS_UPDATE = (
+    "UPDATE sources SET rows_read = sources.rows_read + c.rows, stored = sources.stored + c.stored, "
+    "quarantined = sources.quarantined + c.quarantined, resume_offset = coalesce(c.resume_offset, sources.resume_offset), "
+    "status = CASE WHEN c.complete THEN 'complete' ELSE sources.status END, "
+    "finished_at = CASE WHEN c.complete THEN ? ELSE sources.finished_at END "
+    "FROM _cw_sc c WHERE sources.source_id = c.src"
+)
+
+
 class ChunkWriter:
-    """Stages one file's rows and commits them chunk by chunk (see the module docstring)."""
+    """Stages rows and commits them chunk by chunk (see the module docstring).
+
+    A chunk may hold the rows of several sources: small files are staged one
+    after the other (:meth:`begin_source` / :meth:`finish_source`) and merged
+    in one transaction, which also marks each finished file complete, so a
+    folder of many small exports costs a few transactions instead of one per
+    file. A source that fails while being read is dropped from the chunk
+    (:meth:`discard_source`); the files before it are unaffected.
+    """
 
     def __init__(
         self, store: Store, source_id: str, path: str, rows_before: int = 0, *, background: bool = False
     ) -> None:
         self.store = store
         self.con = store.con
-        self.source_id = source_id
-        self.path = path
-        self.record_no = rows_before  # record number of the last row staged (1-based in the file)
-        self.rows = self.stored = self.quarantined = 0
         self._buf = _Buffers()
         self._tables: dict[str, list[pa.Table]] = {"_cw_sp": [], "_cw_sa": [], "_cw_sq": []}
+        self._batch: dict[str, _SourceBatch] = {}
+        self._mark: dict[str, int] = {}
         self._pool: ThreadPoolExecutor | None = None
         if background:
             self._bg_con = store.con.cursor()
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cibwatch-commit")
+        self.begin_source(source_id, path, rows_before)
+
+    # -- sources --------------------------------------------------------------
+    def begin_source(self, source_id: str, path: str, rows_before: int = 0) -> None:
+        """Stage the rows that follow for ``source_id`` (the previous source must be finished or discarded)."""
+        self._flush()
+        self.source_id = source_id
+        self.path = path
+        self.record_no = rows_before  # record number of the last row staged (1-based in the file)
+        self._cur = self._batch.setdefault(source_id, _SourceBatch(path))
+        self._seq_base = (len(self._batch) - 1) << _SOURCE_SEQ_SHIFT
+        self._mark = {name: len(tabs) for name, tabs in self._tables.items()}
+
+    def finish_source(self, resume_offset: int) -> None:
+        """The current source is read to the end: the next commit marks it complete at ``resume_offset``."""
+        self._flush()
+        self._cur.resume_offset = resume_offset
+        self._cur.complete = True
+
+    def discard_source(self) -> None:
+        """Drop what the current source staged since its last commit (its file failed to read)."""
+        self._buf = _Buffers()
+        for name, n in self._mark.items():
+            del self._tables[name][n:]
+        self._batch.pop(self.source_id, None)
 
     # -- staging --------------------------------------------------------------
     def add(self, ev: Row | Reject, seq: int) -> int:
         """Stage the next row of the file from a Python reader; ``seq`` orders it. Returns the next free seq."""
-        self.rows += 1
+        cur = self._cur
+        cur.rows += 1
         self.record_no += 1
         buf = self._buf
         if isinstance(ev, Row):
-            self.stored += 1
+            cur.stored += 1
             buf.post(ev.post, ev.line, 1, seq)
             seq += 1
             for p in ev.extra_posts:
@@ -322,7 +404,7 @@ class ChunkWriter:
                 buf.acc(a, seq)
                 seq += 1
         else:
-            self.quarantined += 1
+            cur.quarantined += 1
             buf.q.append((self.record_no, ev.line, ev.offset, ev.reason, truncate_raw(ev.raw)))
         if len(buf) >= 20_000:
             self._flush()
@@ -330,88 +412,117 @@ class ChunkWriter:
 
     def count_fast(self, rows: int) -> None:
         """Count the next ``rows`` rows of the file, stored by a bulk reader (see :meth:`stage`)."""
-        self.rows += rows
-        self.stored += rows
+        self._cur.rows += rows
+        self._cur.stored += rows
         self.record_no += rows
 
     def stage(self, posts: pa.Table, accounts: pa.Table) -> None:
         """Stage posts and account observations a bulk reader produced (cast to the staging schemas)."""
         self._flush()  # keep Python rows staged before in front
         if posts.num_rows:
-            self._tables["_cw_sp"].append(posts.cast(_POST_SCHEMA))
+            self._tables["_cw_sp"].append(self._tag(posts.cast(_POST_SCHEMA)))
         if accounts.num_rows:
-            self._tables["_cw_sa"].append(accounts.cast(_ACC_SCHEMA))
+            self._tables["_cw_sa"].append(self._tag(accounts.cast(_ACC_SCHEMA)))
+
+    def _tag(self, tbl: pa.Table) -> pa.Table:
+        """``tbl`` with the current source's id (``src``) and, for rows with ``seq``, the source's place in the chunk."""
+        if self._seq_base and "seq" in tbl.column_names:
+            i = tbl.schema.get_field_index("seq")
+            tbl = tbl.set_column(i, "seq", pc.add(tbl.column(i), pa.scalar(self._seq_base, pa.int64())))
+        tbl = tbl.append_column("src", pa.array([self.source_id] * tbl.num_rows, pa.string()))
+        if "reason" in tbl.column_names:
+            tbl = tbl.append_column("path", pa.array([self.path] * tbl.num_rows, pa.string()))
+        return tbl
 
     def _flush(self) -> None:
         if len(self._buf):
             for name, tbl in self._buf.tables().items():
-                self._tables[name].append(tbl)
+                self._tables[name].append(self._tag(tbl))
             self._buf = _Buffers()
 
     # -- commit ---------------------------------------------------------------
-    def commit(self, resume_offset: int) -> Future[tuple[int, int, int]]:
-        """Merge the staged chunk into the store, with the file's counters and ``resume_offset``.
+    def commit(self, resume_offset: int | None = None) -> Future[dict[str, tuple[int, int, int]]]:
+        """Merge the staged chunk into the store, with every staged source's counters and resume point.
 
-        Returns a future of the chunk's (rows, stored, quarantined). With a
-        background writer the merge runs on its own connection while the caller
-        reads on; otherwise it has run when this returns. Commits keep their order.
+        ``resume_offset`` is the current source's resume point (None when it
+        is finished, or has not started). Returns a future of
+        ``{source_id: (rows, stored, quarantined)}`` for the chunk. With a
+        background writer the merge runs on its own connection while the
+        caller reads on; otherwise it has run when this returns. Commits keep
+        their order.
         """
         self._flush()
-        job = (
-            {name: pa.concat_tables(tabs) for name, tabs in self._tables.items() if tabs},
-            (self.rows, self.stored, self.quarantined),
-            resume_offset,
-        )
-        self.rows = self.stored = self.quarantined = 0
+        if resume_offset is not None and not self._cur.complete:
+            self._cur.resume_offset = resume_offset
+        batch = self._batch
+        job = ({name: pa.concat_tables(tabs) for name, tabs in self._tables.items() if tabs}, batch)
         self._tables = {name: [] for name in self._tables}
+        cur = self._cur
+        self._batch = {}
+        if not cur.complete:  # the current source goes on in the next chunk
+            self._cur = self._batch.setdefault(self.source_id, _SourceBatch(self.path))
+        self._seq_base = 0
+        self._mark = {name: 0 for name in self._tables}
         if self._pool is not None:
             return self._pool.submit(self._merge, self._bg_con, *job)
-        fut: Future[tuple[int, int, int]] = Future()
+        fut: Future[dict[str, tuple[int, int, int]]] = Future()
         try:
             fut.set_result(self._merge(self.con, *job))
         except BaseException as exc:
             fut.set_exception(exc)
         return fut
 
-    def _merge(
-        self, con: Any, staged: dict[str, pa.Table], counts: tuple[int, int, int], resume_offset: int
-    ) -> tuple[int, int, int]:
+    def _merge(self, con: Any, staged: dict[str, pa.Table], batch: dict[str, _SourceBatch]) -> dict[str, tuple[int, int, int]]:
         now = _utcnow()
-        sid = self.source_id
-        for name, tbl in staged.items():
+        counts = pa.Table.from_pylist(
+            [
+                {"src": sid, "rows": b.rows, "stored": b.stored, "quarantined": b.quarantined,
+                 "resume_offset": b.resume_offset, "complete": b.complete}
+                for sid, b in batch.items()
+            ],
+            schema=_COUNTS_SCHEMA,
+        )
+        for name, tbl in (*staged.items(), ("_cw_sc", counts)):
             con.register(name, tbl)
         try:
             con.execute("BEGIN TRANSACTION")
             try:
                 if "_cw_sp" in staged:
-                    _merge_posts(con, sid, now)
+                    _merge_posts(con, now)
                 if "_cw_sa" in staged:
                     con.execute(_ACC_FOLD)
                     con.execute(_ACC_UPDATE)
-                    con.execute(_ACC_INSERT, [sid])
+                    con.execute(_ACC_INSERT)
                     con.execute(_HIST_AGG)
                     con.execute(_HIST_UPDATE)
-                    con.execute(_HIST_INSERT, [sid])
+                    con.execute(_HIST_INSERT)
                 if "_cw_sq" in staged:
-                    con.execute(_Q_INSERT, [sid, self.path, now])
-                con.execute(
-                    "UPDATE sources SET rows_read = rows_read + ?, stored = stored + ?, "
-                    "quarantined = quarantined + ?, resume_offset = ? WHERE source_id = ?",
-                    [*counts, resume_offset, sid],
-                )
+                    con.execute(_Q_INSERT, [now])
+                if batch:
+                    con.execute(_COUNTS_UPDATE, [now])
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
         finally:
-            for name in staged:
+            for name in (*staged, "_cw_sc"):
                 con.unregister(name)
-        return counts
+        return {sid: (b.rows, b.stored, b.quarantined) for sid, b in batch.items()}
 
     @property
     def pending(self) -> int:
-        """Rows staged since the last commit."""
-        return self.rows
+        """Rows staged since the last commit (all sources)."""
+        return sum(b.rows for b in self._batch.values())
+
+    @property
+    def current_rows(self) -> int:
+        """Rows of the current source staged since the last commit."""
+        return self._cur.rows
+
+    @property
+    def pending_sources(self) -> int:
+        """Sources with rows or a completion staged since the last commit."""
+        return len(self._batch)
 
     def close(self) -> None:
         """Wait for a background commit still running, and release the writer's connection."""
