@@ -101,6 +101,20 @@ def operations(campaigns: dict[str, dict[str, Any]], classification: str = FLAGG
     return out
 
 
+def _purity(groups: dict[str, set[Key]], truth: dict[Key, tuple[str, str]]) -> dict[str, float]:
+    """Per detected group, the share of its members from its dominant truth campaign (other roles count apart)."""
+    out = {}
+    for gid, mem in sorted(groups.items()):
+        labels = Counter(truth[k][1] if k in truth and truth[k][0] == "campaign" else f"({truth[k][0] if k in truth else 'unknown'})" for k in mem)
+        out[gid] = labels.most_common(1)[0][1] / len(mem) if mem else 0.0
+    return out
+
+
+def _completeness(groups: dict[str, set[Key]], truth_groups: dict[str, set[Key]]) -> dict[str, float]:
+    """Per truth campaign, the share of its accounts inside its best-matching detected group."""
+    return {tid: max((len(accs & mem) for mem in groups.values()), default=0) / len(accs) for tid, accs in sorted(truth_groups.items())}
+
+
 def account_metrics(campaigns: dict[str, dict[str, Any]], truth: dict[Key, tuple[str, str]]) -> dict[str, Any]:
     """All account- and campaign-level figures for one run's campaigns."""
     flagged: set[Key] = set()
@@ -126,25 +140,16 @@ def account_metrics(campaigns: dict[str, dict[str, Any]], truth: dict[Key, tuple
     for k, (role, cid) in truth.items():
         if role == "campaign":
             truth_groups.setdefault(cid, set()).add(k)
-    purity = {}
-    for cid, mem in sorted(state.items()):
-        labels = Counter(truth[k][1] if k in truth and truth[k][0] == "campaign" else f"({truth[k][0] if k in truth else 'unknown'})" for k in mem)
-        purity[cid] = labels.most_common(1)[0][1] / len(mem) if mem else 0.0
-    completeness = {}
-    for tid, accs in sorted(truth_groups.items()):
-        best = max((len(accs & mem) for mem in state.values()), default=0)
-        completeness[tid] = best / len(accs)
+    purity = _purity(state, truth)
+    completeness = _completeness(state, truth_groups)
     res["purity"] = sum(purity.values()) / len(purity) if purity else None
     res["completeness"] = sum(completeness.values()) / len(completeness) if completeness else None
     res["purity_by_campaign"] = purity
     res["completeness_by_truth_campaign"] = completeness
     # the same over operations (campaigns the assessment joined because they push the same content)
     ops = operations(campaigns)
-    op_purity = {}
-    for oid, mem in sorted(ops.items()):
-        labels = Counter(truth[k][1] if k in truth and truth[k][0] == "campaign" else f"({truth[k][0] if k in truth else 'unknown'})" for k in mem)
-        op_purity[oid] = labels.most_common(1)[0][1] / len(mem) if mem else 0.0
-    op_completeness = {tid: max((len(accs & mem) for mem in ops.values()), default=0) / len(accs) for tid, accs in sorted(truth_groups.items())}
+    op_purity = _purity(ops, truth)
+    op_completeness = _completeness(ops, truth_groups)
     res["operation_purity"] = sum(op_purity.values()) / len(op_purity) if op_purity else None
     res["operation_completeness"] = sum(op_completeness.values()) / len(op_completeness) if op_completeness else None
     res["counts"] = {
