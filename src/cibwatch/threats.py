@@ -35,7 +35,7 @@ from importlib import resources
 from typing import Any
 
 from .evidence import Evidence
-from .profile import directed_messages, post_link, run_period
+from .profile import directed_messages, post_languages, post_link, run_period
 from .store import Store
 
 __all__ = ["LEVELS", "PATTERNS", "load_lexicons", "scan_message", "assess_threats", "write_threats", "threat_evidence", "read_threats"]
@@ -269,11 +269,11 @@ def assess_threats(
         level = "none"
         texts: Counter[tuple[str, str]] = Counter()
         from_campaign = 0
-        by_lang: Counter[str] = Counter()
-        for m in sorted(msgs, key=lambda r: (r["created_at"], r["post_id"])):
+        ordered = sorted(msgs, key=lambda r: (r["created_at"], r["post_id"]))
+        by_lang: Counter[str] = Counter(post_languages(ordered))  # the export's language, else identified from the text
+        for m in ordered:
             cid = campaign_of.get((m["platform"], m["account_id"]))
             from_campaign += cid is not None
-            by_lang[m["lang"] or "und"] += 1
             folded = fold(m["text"] or "")
             texts[(m["account_id"], folded)] += 1
             hits = scan_message(m["text"] or "", lang=m["lang"], exclude=exclude, folded=folded)
