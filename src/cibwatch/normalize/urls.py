@@ -6,7 +6,9 @@ two accounts pushing the same page co-act on the same object:
 * scheme and host are lower-cased, a trailing dot on the host dropped, user
   info dropped, default ports (80 for http, 443 for https) removed;
 * tracking parameters are removed (``utm_*``, ``fbclid``, ``gclid`` and the
-  others in :data:`TRACKING_PARAMS`), the remaining parameters sorted;
+  others in :data:`TRACKING_PARAMS`, and the share parameters of a few big
+  sites in :data:`SITE_TRACKING_PARAMS`, such as YouTube's ``si`` or X's
+  ``s`` and ``t``), the remaining parameters sorted;
 * the fragment and trailing slashes are removed, percent-escapes upper-cased;
 * a link without a scheme (``www.example.org/a``) is read as ``http``.
 
@@ -34,7 +36,7 @@ import functools
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-__all__ = ["normalize_url", "registered_domain", "TRACKING_PARAMS"]
+__all__ = ["normalize_url", "registered_domain", "TRACKING_PARAMS", "SITE_TRACKING_PARAMS"]
 
 #: Query parameters that identify a click or campaign, not a page.
 TRACKING_PARAMS = frozenset(
@@ -71,6 +73,20 @@ TRACKING_PARAMS = frozenset(
 )
 #: Parameter name prefixes that are tracking (``utm_source``, ``utm_medium``, …).
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+#: Share and referral parameters that only these sites use that way (elsewhere ``s`` or ``t`` may
+#: name a search or a time): registered domain -> parameter names.
+SITE_TRACKING_PARAMS: dict[str, frozenset[str]] = {
+    "youtube.com": frozenset({"si", "feature", "pp", "ab_channel"}),
+    "youtu.be": frozenset({"si", "feature"}),
+    "twitter.com": frozenset({"s", "t", "ref_src", "ref_url"}),
+    "x.com": frozenset({"s", "t", "ref_src", "ref_url"}),
+    "facebook.com": frozenset({"mibextid", "rdid", "sfnsn", "__cft__[0]", "__tn__", "refsrc", "hc_ref"}),
+    "instagram.com": frozenset({"igshid", "igsh", "img_index"}),
+    "tiktok.com": frozenset({"_r", "_t", "is_from_webapp", "sender_device", "is_copy_url", "web_id", "sec_user_id"}),
+    "spotify.com": frozenset({"si", "context"}),
+    "linkedin.com": frozenset({"trk", "trackingid", "lipi", "rcm"}),
+    "reddit.com": frozenset({"share_id", "utm_name", "rdt"}),
+}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEMELESS = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[:/?#]|$))", re.IGNORECASE)
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
@@ -87,6 +103,11 @@ def _canon_escapes(s: str, safe: str) -> str:
     """Percent-encode what must be, upper-case existing escapes, keep the rest."""
     s = _PCT.sub(lambda m: m.group(0).upper(), s)
     return quote(s, safe=safe + "%")
+
+
+def _site(host: str) -> str:
+    """The last two labels of ``host`` (enough to look up :data:`SITE_TRACKING_PARAMS`, whose sites are all ``name.tld``)."""
+    return ".".join(host.rsplit(".", 2)[-2:])
 
 
 def normalize_url(url: str | None) -> str | None:
@@ -119,7 +140,8 @@ def normalize_url(url: str | None) -> str | None:
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     path = _canon_escapes(parts.path, _PATH_SAFE).rstrip("/")
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    site = SITE_TRACKING_PARAMS.get(_site(host), frozenset())
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k) and k.lower() not in site]
     params.sort()
     query = urlencode(params, doseq=False, quote_via=quote, safe="")
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
