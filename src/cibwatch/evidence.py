@@ -445,12 +445,12 @@ def coordination_evidence(
             for k, cnt in e["_sig"].items():
                 if _class_of(k) == cls:
                     kinds[k] += int(cnt)
-        how = "; ".join(f"{_KIND_WORDS.get(k, k)} {n} time{'s' if n != 1 else ''}" for k, n in kinds.most_common())
-        top_obj = sorted(objects.get(cls, []), key=lambda r: -r["accounts"])[:3]
+        how = "; ".join(f"{_KIND_WORDS.get(k, k)} {n} time{'s' if n != 1 else ''}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        top_obj = sorted(objects.get(cls, []), key=lambda r: (-r["accounts"], r["object_key"]))[:3]  # ties by key: reproducible
         objs = ", ".join(f"{obj_label(r['object_key'])} ({r['accounts']} accounts)" for r in top_obj)
         gl = med_gap.get(cls, [])
         gap = sum(m * n for m, n in gl) / sum(n for _, n in gl) if gl else None
-        strongest = sorted(sig_items, key=lambda t: -(t[0]["weight"] or t[1]))[: params.examples]
+        strongest = sorted(sig_items, key=lambda t: (-(t[0]["weight"] or t[1]), t[0]["a"], t[0]["b"]))[: params.examples]
         posts: list[str] = []
         ex_data = []
         for e, _n in strongest:
