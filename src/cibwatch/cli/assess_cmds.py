@@ -8,9 +8,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..assess import AssessParams, assess_run, explain
-from ..cases import export_case_from_campaign, import_cases, list_cases
-from ..threats import read_threats
 from .app import DbOption, JsonOption, app, console, open_store, print_json
 
 RunOption = Annotated[Optional[str], typer.Option("--run", help="Run id (default: the latest complete detection run).", show_default=False)]
@@ -32,6 +29,8 @@ def assess_cmd(run: RunOption = None, db: DbOption = None, json_out: JsonOption 
     """(Re)assess a detection run: evidence, scores, classification, profiles, threats, case links."""
     with open_store(db) as store:
         run_id = run or str(store.latest_run("detect")["run_id"])
+        from ..assess import AssessParams, assess_run
+
         res = assess_run(store, run_id, params=AssessParams())
     if json_out:
         print_json({"run_id": res.run_id, "campaigns": res.campaigns, "threats": res.threats, "case_links": res.case_links,
@@ -90,6 +89,8 @@ def explain_cmd(
 ) -> None:
     """Show every piece of evidence behind an account's or a campaign's score."""
     with open_store(db, read_only=False) as store:
+        from ..assess import explain
+
         e = explain(store, id, run_id=run)
     if json_out:
         print_json(e)
@@ -101,6 +102,8 @@ def explain_cmd(
 def threats_cmd(run: RunOption = None, db: DbOption = None, json_out: JsonOption = False) -> None:
     """Threat level per targeted person, the messages that raised it, and what was checked."""
     with open_store(db) as store:
+        from ..threats import read_threats
+
         run_id, items = read_threats(store, run)
     if json_out:
         print_json(items)
@@ -128,6 +131,8 @@ def cases_import(
 ) -> None:
     """Import known-network indicators into the case library."""
     with open_store(db) as store:
+        from ..cases import import_cases
+
         res = import_cases(store, file, name=name, case_id=case_id)
     if json_out:
         print_json(res)
@@ -141,6 +146,8 @@ def cases_import(
 def cases_list(db: DbOption = None, json_out: JsonOption = False) -> None:
     """List the cases in the library with their indicator counts."""
     with open_store(db) as store:
+        from ..cases import list_cases
+
         res = list_cases(store)
     if json_out:
         print_json(res)
@@ -164,6 +171,8 @@ def cases_export(
     """Save a detected campaign as a case, so that the network is recognised if it returns."""
     with open_store(db) as store:
         run_id = run or str(store.latest_run("detect")["run_id"])
+        from ..cases import export_case_from_campaign
+
         res = export_case_from_campaign(store, run_id, campaign, case_id, name=name)
     if json_out:
         print_json(res)

@@ -9,8 +9,6 @@ import typer
 from rich.table import Table
 
 from ..errors import ParameterError
-from ..ingest import import_targets, ingest_paths, list_targets
-from ..ingest.status import quarantine_rows, store_status
 from .app import DbOption, JsonOption, app, console, open_store, print_json
 
 quarantine_app = typer.Typer(help="Rows that could not be stored, with the reason.", no_args_is_help=True)
@@ -49,6 +47,8 @@ def ingest(
     """Read exports into the store; every row is stored or quarantined with a reason."""
     mapping = _parse_map(map_ or [])
     with open_store(db) as store:
+        from ..ingest import ingest_paths
+
         report = ingest_paths(store, [str(p) for p in paths], format=format, mapping=mapping or None, platform=platform)
     if json_:
         print_json(report.to_dict())
@@ -76,6 +76,8 @@ def ingest(
 def status(db: DbOption = None, json_: JsonOption = False) -> None:
     """Counts of posts, accounts, quarantined rows and ingested files."""
     with open_store(db) as store:
+        from ..ingest.status import store_status
+
         st = store_status(store)
     if json_:
         print_json(st)
@@ -105,6 +107,8 @@ def quarantine_list(
 ) -> None:
     """List quarantined rows: file, record, line/offset, reason, raw record."""
     with open_store(db) as store:
+        from ..ingest.status import quarantine_rows
+
         rows = quarantine_rows(store, source=source, limit=limit)
     if json_:
         print_json(rows)
@@ -130,6 +134,8 @@ def targets_import(
 ) -> None:
     """Import or update the watch-list."""
     with open_store(db) as store:
+        from ..ingest import import_targets
+
         n = import_targets(store, file)
         total = store.count("targets")
     console.print(f"Imported {n} target row(s); the watch-list has {total}.", markup=False, highlight=False)
@@ -139,6 +145,8 @@ def targets_import(
 def targets_list(db: DbOption = None, json_: JsonOption = False) -> None:
     """Show the watch-list."""
     with open_store(db) as store:
+        from ..ingest import list_targets
+
         rows = list_targets(store)
     if json_:
         print_json(rows)

@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import outputs
 from .app import DbOption, app, open_store
 
 Out = Annotated[Path, typer.Option("--out", help="Output directory or file.")]
@@ -30,6 +29,8 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write the case report of CAMPAIGN (or `all`)."""
+    from .. import outputs  # imported in each command: the command line starts fast
+
     with open_store(db) as s:
         formats = tuple(f.strip() for f in format.split(",") if f.strip())
         _print(outputs.write_report(s, campaign, out, formats=formats, run_id=run, lang=lang or "en"))
@@ -44,6 +45,8 @@ def brief(
     db: DbOption = None,
 ) -> None:
     """Write a brief (HTML, PDF, .eml) for a target (or `all` reached targets)."""
+    from .. import outputs
+
     with open_store(db) as s:
         _print(outputs.write_briefs(s, "all" if target == "all" else [target], out, lang=lang, run_id=run))
 
@@ -57,6 +60,8 @@ def referral(
     db: DbOption = None,
 ) -> None:
     """Write a referral package (accounts CSV, posts CSV, JSON) for a platform."""
+    from .. import outputs
+
     with open_store(db) as s:
         _print(outputs.write_referral(s, platform, out, campaign_id=campaign, run_id=run))
 
@@ -71,6 +76,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export stix | gexf | graphml | csv."""
+    from .. import outputs
+
     with open_store(db) as s:
         if kind == "stix":
             p = outputs.export_stix(s, out, campaign_id=campaign, run_id=run)

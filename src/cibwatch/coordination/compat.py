@@ -36,8 +36,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from ._encode import DEFAULT_CHUNK_PAIRS, encode, iter_pair_chunks, sort_traces, window_index
 
@@ -266,6 +264,9 @@ def network_summary(edges: pa.Table) -> dict[str, int]:
         if prefix == "graph":
             k = len(dictionary)
             if k:
+                from scipy.sparse import coo_matrix  # imported here: scipy.sparse is slow to import
+                from scipy.sparse.csgraph import connected_components
+
                 adj = coo_matrix((np.ones(m), (codes[:m], codes[m:])), shape=(k, k))
                 n_comp, labels = connected_components(adj, directed=False)
                 out["components"] = int(n_comp)

@@ -32,7 +32,6 @@ within the window, the larger ``W`` and the larger every pair's expectation.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import poisson
 
 __all__ = ["configuration_expectation", "edge_pvalues", "poisson_pvalues", "bh_qvalues", "adamic_adar_weight"]
 
@@ -70,6 +69,8 @@ def edge_pvalues(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
 def poisson_pvalues(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """``P(X >= observed)`` for ``X ~ Poisson(expected)``."""
     exp = np.maximum(expected, np.finfo(np.float64).tiny)
+    from scipy.stats import poisson  # imported here: scipy.stats takes a second to import
+
     return np.asarray(poisson.sf(observed - 1, exp), dtype=np.float64)
 
 
