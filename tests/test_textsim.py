@@ -92,6 +92,31 @@ def test_compiled_join_equals_compiled_brute_force(seed, window, t):
     assert got == brute
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([0, 30, 600]), st.floats(0.3, 0.9), st.integers(2, 5))
+def test_join_over_slices_of_the_timeline_equals_one_sweep(seed, window, t, jobs):
+    """Slices joined on their own threads (each warmed by the window before it) give the single sweep's pairs."""
+    from cibwatch.textsim import near
+
+    texts, ts = _corpus(seed, 300, 2400)
+    nd = NearDuplicates(threshold=t, window=window, min_tokens=2).fit(texts, ts)
+    order = np.argsort(ts, kind="stable")
+    docs, times = nd.doc_of_post_[order].astype(np.int64), np.asarray(ts, np.int64)[order]
+    args = (nd.token_keys_, nd.token_offsets_, nd.doc_text_, nd.doc_scope_, docs, times, window, t, 10, 2)
+    one = near._parallel_join(*args, n_jobs=1)
+    old = near.PARALLEL_MIN_POSTS
+    near.PARALLEL_MIN_POSTS = 1  # slice even this small corpus
+    try:
+        many = near._parallel_join(*args, n_jobs=jobs)
+        again = NearDuplicates(threshold=t, window=window, min_tokens=2).fit(texts, ts)
+    finally:
+        near.PARALLEL_MIN_POSTS = old
+    for x, y in zip(one[:3], many[:3], strict=True):
+        assert np.array_equal(x, y)  # the same pairs, duplicates included, in the same order
+    assert one[3] == many[3]  # and the same candidates verified
+    assert np.array_equal(again.labels_, nd.labels_)
+
+
 def test_window_and_scope_restrict_comparisons():
     a = "A critic in Vancouver accuses the member of corruption and abuse of power"
     b = a + " today"

@@ -214,7 +214,7 @@ def prefix_len(n: int, t: float) -> int:  # pragma: no cover - compiled
     return p
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def similarity_join(
     keys: np.ndarray,
     key_offs: np.ndarray,
@@ -226,6 +226,7 @@ def similarity_join(
     t: float,
     bucket_bits: int,
     min_tokens: int,
+    emit_from: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:  # pragma: no cover - compiled
     # ``bucket_bits``: size of the index's hash table (buckets of token low bits); sized to
     # the entries alive in one window, not to the vocabulary, so that it stays in cache
@@ -240,6 +241,12 @@ def similarity_join(
     is still indexed does not probe again, since every doc that arrived in the
     meantime probed it. Each candidate passes the length filter and is
     verified by the exact overlap. Returns (a, b, jaccard, candidates).
+
+    Posts before ``emit_from`` only warm the index (they are indexed, never
+    probe): a slice of the posts that starts ``window`` seconds before
+    ``emit_from`` gives exactly the pairs the whole sweep finds from there on,
+    so slices of the timeline can be joined in parallel (the kernel releases
+    the GIL).
     """
     n_docs = doc_text.shape[0]
     nb = 1 << bucket_bits
@@ -273,7 +280,7 @@ def similarity_join(
         plen = prefix_len(la, t)
         min_len = int(np.ceil(t * la - 1e-9))
         max_len = int(np.floor(la / t + 1e-9))
-        for q in range(a0, a0 + plen):
+        for q in range(a0, a0 + (plen if p >= emit_from else 0)):
             bkt = np.int64(keys[q] & bmask)
             prev = -1
             e = head[bkt]

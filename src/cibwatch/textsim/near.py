@@ -34,8 +34,10 @@ Example::
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -68,6 +70,56 @@ def _cjk_table() -> np.ndarray:
 def _bucket_bits(n_tokens: int) -> int:
     """Frequency buckets: about four token occurrences per bucket (2**12 to 2**22)."""
     return int(min(22, max(12, math.ceil(math.log2(max(n_tokens, 2))) - 2)))
+
+
+#: Posts per slice of the timeline below which the join runs on one thread.
+PARALLEL_MIN_POSTS = 100_000
+
+
+def _parallel_join(
+    keys: np.ndarray,
+    koffs: np.ndarray,
+    doc_text: np.ndarray,
+    doc_scope: np.ndarray,
+    post_doc: np.ndarray,
+    post_ts: np.ndarray,
+    window: int,
+    t: float,
+    ibits: int,
+    min_tokens: int,
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`._kernels.similarity_join` over slices of the timeline, one thread each.
+
+    Each slice after the first starts ``window`` seconds early to warm its
+    index and reports only the pairs its own posts find, so the multiset of
+    pairs is exactly the single sweep's; pairs come back sorted by
+    ``(a, b)`` whatever the number of threads.
+    """
+    n = post_doc.shape[0]
+    jobs = n_jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, n // PARALLEL_MIN_POSTS))
+    bounds = [n * k // jobs for k in range(jobs + 1)]
+    tasks = []
+    for k in range(jobs):
+        s, e = bounds[k], bounds[k + 1]
+        w = int(np.searchsorted(post_ts, post_ts[s] - window, side="left")) if k else 0
+        tasks.append((w, s - w, e))
+
+    def run(task: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        w, emit_from, e = task
+        return similarity_join(keys, koffs, doc_text, doc_scope, post_doc[w:e], post_ts[w:e], window, t, ibits, min_tokens, emit_from)
+
+    if len(tasks) == 1:
+        parts = [run(tasks[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(tasks), thread_name_prefix="cibwatch-join") as pool:
+            parts = list(pool.map(run, tasks))
+    a = np.concatenate([p[0] for p in parts])
+    b = np.concatenate([p[1] for p in parts])
+    jac = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((b, a))
+    return a[order], b[order], jac[order], sum(int(p[3]) for p in parts)
 
 
 def _index_bits(n_posts: int, span: int, window: int, mean_prefix: float) -> int:
@@ -283,7 +335,7 @@ class NearDuplicates:
         span = int(ts_arr[valid].max() - ts_arr[valid].min() + 1) if valid.size else 1
         mean_prefix = float(np.mean(sizes - np.ceil(float(self.threshold) * sizes) + 1)) if sizes.size else 1.0
         ibits = _index_bits(int(valid.size), span, int(self.window), mean_prefix)
-        a, b, jac, n_cand = similarity_join(
+        a, b, jac, n_cand = _parallel_join(
             keys,
             koffs,
             doc_text,
