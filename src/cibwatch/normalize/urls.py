@@ -78,15 +78,16 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 SITE_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "youtube.com": frozenset({"si", "feature", "pp", "ab_channel"}),
     "youtu.be": frozenset({"si", "feature"}),
-    "twitter.com": frozenset({"s", "t", "ref_src", "ref_url"}),
-    "x.com": frozenset({"s", "t", "ref_src", "ref_url"}),
+    "twitter.com": frozenset({"s", "t"}),
+    "x.com": frozenset({"s", "t"}),
     "facebook.com": frozenset({"mibextid", "rdid", "sfnsn", "__cft__[0]", "__tn__", "refsrc", "hc_ref"}),
-    "instagram.com": frozenset({"igshid", "igsh", "img_index"}),
+    "instagram.com": frozenset({"img_index"}),
     "tiktok.com": frozenset({"_r", "_t", "is_from_webapp", "sender_device", "is_copy_url", "web_id", "sec_user_id"}),
     "spotify.com": frozenset({"si", "context"}),
     "linkedin.com": frozenset({"trk", "trackingid", "lipi", "rcm"}),
-    "reddit.com": frozenset({"share_id", "utm_name", "rdt"}),
+    "reddit.com": frozenset({"share_id", "rdt"}),
 }
+_NO_SITE_PARAMS: frozenset[str] = frozenset()
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEMELESS = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[:/?#]|$))", re.IGNORECASE)
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
@@ -94,9 +95,10 @@ _PCT = re.compile(r"%[0-9a-fA-F]{2}")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-def _is_tracking(name: str) -> bool:
+def _is_tracking(name: str, site: frozenset[str] = _NO_SITE_PARAMS) -> bool:
+    """Whether a query parameter only tracks the click: everywhere, or on this ``site`` (its :data:`SITE_TRACKING_PARAMS`)."""
     n = name.lower()
-    return n in TRACKING_PARAMS or n.startswith(TRACKING_PREFIXES)
+    return n in TRACKING_PARAMS or n.startswith(TRACKING_PREFIXES) or n in site
 
 
 def _canon_escapes(s: str, safe: str) -> str:
@@ -140,8 +142,8 @@ def normalize_url(url: str | None) -> str | None:
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     path = _canon_escapes(parts.path, _PATH_SAFE).rstrip("/")
-    site = SITE_TRACKING_PARAMS.get(_site(host), frozenset())
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k) and k.lower() not in site]
+    site = SITE_TRACKING_PARAMS.get(_site(host), _NO_SITE_PARAMS)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, site)]
     params.sort()
     query = urlencode(params, doseq=False, quote_via=quote, safe="")
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
