@@ -28,6 +28,8 @@ from cibwatch.normalize.urls import TRACKING_PARAMS, normalize_url, registered_d
         ("https://mobile.twitter.com/someone/status/123?s=46", "https://mobile.twitter.com/someone/status/123"),
         ("https://www.facebook.com/story.php?story_fbid=9&id=7&mibextid=Nif5oz", "https://www.facebook.com/story.php?id=7&story_fbid=9"),
         ("https://example.org/search?s=budget&t=1", "https://example.org/search?s=budget&t=1"),
+        ("https://www.instagram.com/p/Cx1/?img_index=2&igsh=abc", "https://www.instagram.com/p/Cx1?img_index=2"),
+        ("https://open.spotify.com/track/7?si=ab&context=spotify%3Aplaylist%3A9", "https://open.spotify.com/track/7?context=spotify%3Aplaylist%3A9"),
         ("https://notyoutube.com/watch?v=1&si=2", "https://notyoutube.com/watch?si=2&v=1"),
         ("https://user:pw@Example.org./x", "https://example.org/x"),
         ("https://example.org/%7ejoe", "https://example.org/%7Ejoe"),

@@ -74,16 +74,16 @@ TRACKING_PARAMS = frozenset(
 #: Parameter name prefixes that are tracking (``utm_source``, ``utm_medium``, …).
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 #: Share and referral parameters that only these sites use that way (elsewhere ``s`` or ``t`` may
-#: name a search or a time): registered domain -> parameter names.
+#: name a search or a time): registered domain -> parameter names. Parameters that pick the
+#: content (Instagram's ``img_index``, a YouTube ``t`` timestamp, Spotify's ``context``) stay.
 SITE_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "youtube.com": frozenset({"si", "feature", "pp", "ab_channel"}),
     "youtu.be": frozenset({"si", "feature"}),
     "twitter.com": frozenset({"s", "t"}),
     "x.com": frozenset({"s", "t"}),
     "facebook.com": frozenset({"mibextid", "rdid", "sfnsn", "__cft__[0]", "__tn__", "refsrc", "hc_ref"}),
-    "instagram.com": frozenset({"img_index"}),
     "tiktok.com": frozenset({"_r", "_t", "is_from_webapp", "sender_device", "is_copy_url", "web_id", "sec_user_id"}),
-    "spotify.com": frozenset({"si", "context"}),
+    "spotify.com": frozenset({"si"}),
     "linkedin.com": frozenset({"trk", "trackingid", "lipi", "rcm"}),
     "reddit.com": frozenset({"share_id", "rdt"}),
 }
