@@ -193,9 +193,10 @@ class _Ingest:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            if exc[0] is None and self.writer is not None and self.writer.pending_sources:
-                self.commit(None)
-            self.settle()
+            if exc[0] is None:
+                self.flush()
+            else:
+                self.settle()
         finally:
             if self.writer is not None:
                 self.writer.close()
@@ -216,13 +217,17 @@ class _Ingest:
         self.settle()  # one commit in flight at a time, in order
         self.inflight.append(self.writer.commit(resume_offset))
 
+    def flush(self) -> None:
+        """Commit whatever is staged (small files waiting for company) and wait for it."""
+        if self.writer is not None and self.writer.pending_sources:
+            self.commit(None)
+        self.settle()
+
     def one(self, path: Path, fmt: str, mapping: dict[str, str] | None, platform: str | None) -> SourceReport:
         store = self.store
         source_id = file_sha256(path)
-        if source_id in self.reports and self.writer is not None:  # the same bytes twice in one call
-            if self.writer.pending_sources:
-                self.commit(None)
-            self.settle()
+        if source_id in self.reports:  # the same bytes twice in one call: the first copy's outcome decides
+            self.flush()
         existing = store.query("SELECT * FROM sources WHERE source_id = ?", [source_id])
         if existing and existing[0]["status"] == "complete":
             s = existing[0]
@@ -320,9 +325,7 @@ class _Ingest:
         except BaseException:
             writer.discard_source()
             try:
-                if writer.pending_sources:
-                    self.commit(None)  # the files before this one are fine
-                self.settle()
+                self.flush()  # the files before this one are fine
             except BaseException:  # noqa: S110 - the first error is the one to report
                 pass
             if not existing and report.rows_read == 0:

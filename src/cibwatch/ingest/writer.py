@@ -369,6 +369,7 @@ class ChunkWriter:
         self.source_id = source_id
         self.path = path
         self.record_no = rows_before  # record number of the last row staged (1-based in the file)
+        self._others = sum(b.rows for b in self._batch.values())  # rows the chunk holds from earlier sources
         self._cur = self._batch.setdefault(source_id, _SourceBatch(path))
         self._seq_base = (len(self._batch) - 1) << _SOURCE_SEQ_SHIFT
         self._mark = {name: len(tabs) for name, tabs in self._tables.items()}
@@ -385,6 +386,7 @@ class ChunkWriter:
         for name, n in self._mark.items():
             del self._tables[name][n:]
         self._batch.pop(self.source_id, None)
+        self._cur = _SourceBatch(self.path)  # counts nothing from here on
 
     # -- staging --------------------------------------------------------------
     def add(self, ev: Row | Reject, seq: int) -> int:
@@ -429,9 +431,9 @@ class ChunkWriter:
         if self._seq_base and "seq" in tbl.column_names:
             i = tbl.schema.get_field_index("seq")
             tbl = tbl.set_column(i, "seq", pc.add(tbl.column(i), pa.scalar(self._seq_base, pa.int64())))
-        tbl = tbl.append_column("src", pa.array([self.source_id] * tbl.num_rows, pa.string()))
+        tbl = tbl.append_column("src", pa.repeat(pa.scalar(self.source_id, pa.string()), tbl.num_rows))
         if "reason" in tbl.column_names:
-            tbl = tbl.append_column("path", pa.array([self.path] * tbl.num_rows, pa.string()))
+            tbl = tbl.append_column("path", pa.repeat(pa.scalar(self.path, pa.string()), tbl.num_rows))
         return tbl
 
     def _flush(self) -> None:
@@ -461,6 +463,7 @@ class ChunkWriter:
         self._batch = {}
         if not cur.complete:  # the current source goes on in the next chunk
             self._cur = self._batch.setdefault(self.source_id, _SourceBatch(self.path))
+        self._others = 0
         self._seq_base = 0
         self._mark = {name: 0 for name in self._tables}
         if self._pool is not None:
@@ -511,8 +514,8 @@ class ChunkWriter:
 
     @property
     def pending(self) -> int:
-        """Rows staged since the last commit (all sources)."""
-        return sum(b.rows for b in self._batch.values())
+        """Rows staged since the last commit (all sources); checked once per row by the readers."""
+        return self._others + self._cur.rows
 
     @property
     def current_rows(self) -> int:
