@@ -59,6 +59,8 @@ __all__ = ["find_campaigns", "campaigns_report", "CAMPAIGN_SCHEMA", "MEMBER_SCHE
 
 #: Trace kinds whose objects are content an operation pushes, and so may link campaigns.
 LINK_KINDS: tuple[str, ...] = ("url", "domain", "media", "hashtag", "text_near", "crosslingual")
+#: SQL for the operation a campaign was joined into by the assessment (NULL when none), from ``campaigns.profile``.
+OPERATION_ID_SQL = "json_extract_string(profile, '$.assessment.operation.operation_id')"
 
 CAMPAIGN_SCHEMA = pa.schema(
     [
@@ -303,6 +305,8 @@ class OperationLinks:
             return c
 
         level = self.alpha / max(1, self.objects_examined_)
+        inside = inside or {}
+        pairs = len(cids) * (len(cids) - 1) // 2  # campaign pairs that could have been picked
         for key in sorted(holders):
             camps = sorted(c for c in holders[key] if c in parent)
             k = users.get(key)
@@ -312,11 +316,10 @@ class OperationLinks:
             probs = [float(stats.binom.sf(self.min_users - 1, sizes[c], q)) for c in cids]
             p = _tail_at_least(probs, len(camps))
             test = {"object": key, "campaigns": camps, "users": int(k), "population": int(population), "expected": sum(probs)}
-            m = (inside or {}).get(key)
+            m = inside.get(key)
             if m:
                 m = min(int(m), int(k), sum(sizes[c] for c in camps))
                 p_conc, expected_in = _concentration_tail([sizes[c] for c in camps], q, self.min_users, m)
-                pairs = len(cids) * (len(cids) - 1) // 2
                 test.update(inside=m, expected_inside=expected_in, p_concentration=min(1.0, p_conc * pairs))
                 if 2 * m >= k:  # most of its users are members: content these campaigns post and others hardly do
                     p = min(1.0, 2 * min(p, p_conc * pairs))
@@ -390,8 +393,8 @@ def campaigns_report(store: Store, run_id: str | None = None) -> dict[str, Any]:
     run = _run(store, run_id)
     rid = run["run_id"]
     camps = store.query(
-        "SELECT campaign_id, size, score, classification, signals, first_seen, last_seen, "
-        "json_extract_string(profile, '$.assessment.operation.operation_id') AS operation FROM campaigns "
+        "SELECT campaign_id, size, score, classification, signals, first_seen, last_seen, "  # noqa: S608 - a constant
+        f"{OPERATION_ID_SQL} AS operation FROM campaigns "
         "WHERE run_id = ? ORDER BY campaign_id",
         [rid],
     )

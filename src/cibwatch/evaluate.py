@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .campaigns import OPERATION_ID_SQL
 from .errors import MissingColumnError, NotFoundError, ParameterError
 from .store import Store
 
@@ -80,7 +81,7 @@ def _prf(flagged: set[Key], positives: set[Key]) -> dict[str, float]:
 def _members(store: Store, run_id: str) -> dict[str, dict[str, Any]]:
     """``{campaign_id: {"classification", "operation", "members"}}``; ``operation`` is the campaign's operation id or its own id."""
     rows = store.query(
-        "SELECT c.campaign_id, c.classification, json_extract_string(c.profile, '$.assessment.operation.operation_id') AS operation, "
+        f"SELECT c.campaign_id, c.classification, {OPERATION_ID_SQL} AS operation, "  # noqa: S608 - a constant
         "a.platform, a.account_id FROM campaigns c "
         "JOIN campaign_accounts a ON a.run_id = c.run_id AND a.campaign_id = c.campaign_id WHERE c.run_id = ?",
         [run_id],

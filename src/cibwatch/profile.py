@@ -337,9 +337,10 @@ def campaign_profile(
     directed_daily: Counter[_dt.date] = Counter()  # the campaign's posts aimed at watch-list members
     for p in posts:
         k = (p["platform"], p["post_id"])
-        if idx.by_post.get(k):
+        aimed = idx.by_post.get(k, ())
+        if aimed:
             directed_daily[p["created_at"].date()] += 1
-        for tid, how in idx.by_post.get(k, ()):
+        for tid, how in aimed:
             t = per_target.setdefault(tid, {"posts": set(), "accounts": set(), "how": Counter(), "platforms": Counter()})
             t["posts"].add(k)
             t["accounts"].add(p["account_id"])

@@ -256,6 +256,9 @@ def assess_threats(
     per: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     for d in directed:
         per[d["target_id"]].setdefault((d["platform"], d["post_id"]), d)
+    # each message's language: the export's, else identified from the text (once, though it may reach several targets)
+    unique = {(d["platform"], d["post_id"]): d for d in directed}
+    lang_of = dict(zip(unique, post_languages(list(unique.values())), strict=True))
     authors = {(d["platform"], d["account_id"]) for d in directed}
     handles = _handles(store, authors)
     rules = _checked_rules()
@@ -270,7 +273,7 @@ def assess_threats(
         texts: Counter[tuple[str, str]] = Counter()
         from_campaign = 0
         ordered = sorted(msgs, key=lambda r: (r["created_at"], r["post_id"]))
-        by_lang: Counter[str] = Counter(post_languages(ordered))  # the export's language, else identified from the text
+        by_lang: Counter[str] = Counter(lang_of[(m["platform"], m["post_id"])] for m in ordered)
         for m in ordered:
             cid = campaign_of.get((m["platform"], m["account_id"]))
             from_campaign += cid is not None
