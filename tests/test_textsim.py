@@ -22,7 +22,7 @@ from cibwatch.textsim import (
     generic_mask,
     text_clusters,
 )
-from cibwatch.textsim._kernels import brute_force_pairs, components, star_clusters
+from cibwatch.textsim._kernels import brute_force_pairs, components, similarity_join, star_clusters
 
 
 def _jaccard(a: str, b: str, k: int = 4) -> float:
@@ -102,7 +102,10 @@ def test_join_over_slices_of_the_timeline_equals_one_sweep(seed, window, t, jobs
     nd = NearDuplicates(threshold=t, window=window, min_tokens=2).fit(texts, ts)
     order = np.argsort(ts, kind="stable")
     docs, times = nd.doc_of_post_[order].astype(np.int64), np.asarray(ts, np.int64)[order]
-    args = (nd.token_keys_, nd.token_offsets_, nd.doc_text_, nd.doc_scope_, docs, times, window, t, 10, 2)
+    def join(d, s, emit_from):
+        return similarity_join(nd.token_keys_, nd.token_offsets_, nd.doc_text_, nd.doc_scope_, d, s, window, t, 10, 2, emit_from)
+
+    args = (join, docs, times, window)
     one = near._parallel_join(*args, n_jobs=1)
     old = near.PARALLEL_MIN_POSTS
     near.PARALLEL_MIN_POSTS = 1  # slice even this small corpus

@@ -76,20 +76,14 @@ def _bucket_bits(n_tokens: int) -> int:
 PARALLEL_MIN_POSTS = 100_000
 
 
+JoinSlice = Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray, np.ndarray, int]]
+
+
 def _parallel_join(
-    keys: np.ndarray,
-    koffs: np.ndarray,
-    doc_text: np.ndarray,
-    doc_scope: np.ndarray,
-    post_doc: np.ndarray,
-    post_ts: np.ndarray,
-    window: int,
-    t: float,
-    ibits: int,
-    min_tokens: int,
-    n_jobs: int | None = None,
+    join: JoinSlice, post_doc: np.ndarray, post_ts: np.ndarray, window: int, n_jobs: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """:func:`._kernels.similarity_join` over slices of the timeline, one thread each.
+    """``join(post_doc, post_ts, emit_from)`` (:func:`._kernels.similarity_join` with its other
+    arguments bound) over slices of the timeline, one thread each.
 
     Each slice after the first starts ``window`` seconds early to warm its
     index and reports only the pairs its own posts find, so the multiset of
@@ -108,7 +102,7 @@ def _parallel_join(
 
     def run(task: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         w, emit_from, e = task
-        return similarity_join(keys, koffs, doc_text, doc_scope, post_doc[w:e], post_ts[w:e], window, t, ibits, min_tokens, emit_from)
+        return join(post_doc[w:e], post_ts[w:e], emit_from)
 
     if len(tasks) == 1:
         parts = [run(tasks[0])]
@@ -335,18 +329,12 @@ class NearDuplicates:
         span = int(ts_arr[valid].max() - ts_arr[valid].min() + 1) if valid.size else 1
         mean_prefix = float(np.mean(sizes - np.ceil(float(self.threshold) * sizes) + 1)) if sizes.size else 1.0
         ibits = _index_bits(int(valid.size), span, int(self.window), mean_prefix)
-        a, b, jac, n_cand = _parallel_join(
-            keys,
-            koffs,
-            doc_text,
-            doc_scope,
-            post_doc[order].astype(np.int64),
-            ts_arr[order],
-            int(self.window),
-            float(self.threshold),
-            ibits,
-            int(self.min_tokens),
-        )
+        window, threshold, min_tokens = int(self.window), float(self.threshold), int(self.min_tokens)
+
+        def join(docs: np.ndarray, times: np.ndarray, emit_from: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+            return similarity_join(keys, koffs, doc_text, doc_scope, docs, times, window, threshold, ibits, min_tokens, emit_from)
+
+        a, b, jac, n_cand = _parallel_join(join, post_doc[order].astype(np.int64), ts_arr[order], window)
         timings["join_s"] = time.perf_counter() - t2
         t3 = time.perf_counter()
         n_docs = doc_text.shape[0]
