@@ -155,11 +155,11 @@ def order_keys(
             if c > cap:
                 c = cap
             keys[i] = (c << np.uint64(40)) | tok
-        seg = np.sort(keys[a:b])
+        keys[a:b].sort()
         d = 0
-        for i in range(seg.shape[0]):
-            if i == 0 or seg[i] != seg[i - 1]:
-                keys[a + d] = seg[i]
+        for i in range(a, b):
+            if i == a or keys[i] != keys[a + d - 1]:
+                keys[a + d] = keys[i]
                 d += 1
         distinct[t + 1] = d
     new_offs = np.cumsum(distinct)
@@ -256,6 +256,7 @@ def similarity_join(
     nxt = np.empty(cap, np.int64)
     ent = np.empty(cap, np.int32)
     n_ent = 0
+    free = -1  # unlinked entries, reused (the live index stays the size of one window)
     last = np.full(n_docs, np.iinfo(np.int64).min // 2, np.int64)
     stamp = np.full(n_docs, -1, np.int64)
     pcap = 1 << 12
@@ -287,11 +288,13 @@ def similarity_join(
             while e >= 0:
                 v = ent[e]
                 nx = nxt[e]
-                if last[v] < lo:  # expired: unlink
+                if last[v] < lo:  # expired: unlink, and keep the entry for reuse
                     if prev < 0:
                         head[bkt] = nx
                     else:
                         nxt[prev] = nx
+                    nxt[e] = free
+                    free = e
                     e = nx
                     continue
                 prev = e
@@ -327,18 +330,23 @@ def similarity_join(
                 n_pairs += 1
         # index d's prefix
         for q in range(a0, a0 + plen):
-            if n_ent == cap:
-                cap *= 2
-                n2 = np.empty(cap, np.int64)
-                e2 = np.empty(cap, np.int32)
-                n2[:n_ent] = nxt[:n_ent]
-                e2[:n_ent] = ent[:n_ent]
-                nxt, ent = n2, e2
+            if free >= 0:
+                e = free
+                free = nxt[e]
+            else:
+                if n_ent == cap:
+                    cap *= 2
+                    n2 = np.empty(cap, np.int64)
+                    e2 = np.empty(cap, np.int32)
+                    n2[:n_ent] = nxt[:n_ent]
+                    e2[:n_ent] = ent[:n_ent]
+                    nxt, ent = n2, e2
+                e = n_ent
+                n_ent += 1
             bkt = np.int64(keys[q] & bmask)
-            ent[n_ent] = d
-            nxt[n_ent] = head[bkt]
-            head[bkt] = n_ent
-            n_ent += 1
+            ent[e] = d
+            nxt[e] = head[bkt]
+            head[bkt] = e
     return pa_[:n_pairs], pb_[:n_pairs], pj_[:n_pairs], n_cand
 
 
@@ -454,46 +462,98 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: n
 
 
 @njit(cache=True)
+def _words_of(
+    cps: np.ndarray, a: int, b: int, cjk: np.ndarray, s: np.uint64, out: np.ndarray, pos: int, write: bool
+) -> int:  # pragma: no cover - compiled
+    """The word hashes of one text (written to ``out`` from ``pos`` when ``write``); returns their number."""
+    m = 0
+    i = a
+    while i < b:
+        if cps[i] == 32:
+            i += 1
+            continue
+        if cps[i] == 60:  # '<' starts a placeholder: skip to its end
+            while i < b and cps[i] != 32:
+                i += 1
+            continue
+        c = cjk[cps[i]]
+        j = i + 1
+        while j < b and cps[j] != 32 and cjk[cps[j]] == c:
+            j += 1
+        if c and j - i > 1:
+            for q in range(i, j - 1):
+                if write:
+                    out[pos + m] = _hash_span(cps, q, q + 2, s, np.uint64(0))
+                m += 1
+        else:
+            if write:
+                out[pos + m] = _hash_span(cps, i, j, s, np.uint64(0))
+            m += 1
+        i = j
+    return m
+
+
+@njit(cache=True, parallel=True)
 def word_hashes(
     cps: np.ndarray, offs: np.ndarray, cjk: np.ndarray, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
     """Hashes of the words of normalised texts, as :func:`cibwatch.normalize.text.word_tokens`:
     space-separated words, a CJK run read as its character bigrams (a lone
-    character as itself), placeholders (``<url>``, ``<user>``) skipped."""
+    character as itself), placeholders (``<url>``, ``<user>``) skipped.
+    Texts are hashed in parallel (a counting pass sizes the output)."""
     n = offs.shape[0] - 1
     s = np.uint64(seed)
-    out = np.empty(cps.shape[0] + n, np.uint64)
-    out_offs = np.zeros(n + 1, np.int64)
-    m = 0
-    for t in range(n):
+    counts = np.zeros(n + 1, np.int64)
+    dummy = np.empty(0, np.uint64)
+    for t in prange(n):
+        counts[t + 1] = _words_of(cps, offs[t], offs[t + 1], cjk, s, dummy, 0, False)
+    out_offs = np.cumsum(counts)
+    out = np.empty(out_offs[n], np.uint64)
+    for t in prange(n):
+        _words_of(cps, offs[t], offs[t + 1], cjk, s, out, out_offs[t], True)
+    return out, out_offs
+
+
+@njit(cache=True, parallel=True)
+def word_information(
+    hashes: np.ndarray, offs: np.ndarray, bucket_bits: int, with_info: bool
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Per text: its number of distinct words, and the sum of their ``log2(N / df)``.
+
+    A word is the 40 low bits of its hash; ``df`` the number of texts using
+    a word of its bucket (the ``bucket_bits`` low bits; sized so that two
+    common words rarely share one). ``hashes`` is sorted in place per text.
+    Without ``with_info`` only the counts are computed (info is 0).
+    """
+    n = offs.shape[0] - 1
+    mask40 = np.uint64((1 << 40) - 1)
+    bmask = np.uint64((1 << bucket_bits) - 1)
+    words = np.zeros(n, np.int64)
+    for t in prange(n):
         a, b = offs[t], offs[t + 1]
-        i = a
-        while i < b:
-            if cps[i] == 32:
-                i += 1
-                continue
-            if cps[i] == 60:  # '<' starts a placeholder: skip to its end
-                while i < b and cps[i] != 32:
-                    i += 1
-                continue
-            c = cjk[cps[i]]
-            j = i + 1
-            while j < b and cps[j] != 32 and cjk[cps[j]] == c:
-                j += 1
-            if c:
-                if j - i == 1:
-                    out[m] = _hash_span(cps, i, j, s, np.uint64(0))
-                    m += 1
-                else:
-                    for q in range(i, j - 1):
-                        out[m] = _hash_span(cps, q, q + 2, s, np.uint64(0))
-                        m += 1
-            else:
-                out[m] = _hash_span(cps, i, j, s, np.uint64(0))
-                m += 1
-            i = j
-        out_offs[t + 1] = m
-    return out[:m], out_offs
+        for i in range(a, b):
+            hashes[i] &= mask40
+        hashes[a:b].sort()
+        d = 0
+        for i in range(a, b):
+            if i == a or hashes[i] != hashes[a + d - 1]:
+                hashes[a + d] = hashes[i]
+                d += 1
+        words[t] = d
+    info = np.zeros(n, np.float64)
+    if not with_info:
+        return words, info
+    df = np.zeros(1 << bucket_bits, np.int64)
+    for t in range(n):
+        for i in range(offs[t], offs[t] + words[t]):
+            df[np.int64(hashes[i] & bmask)] += 1
+    log_n = np.log2(n)
+    for t in prange(n):
+        acc = 0.0
+        for i in range(offs[t], offs[t] + words[t]):
+            acc += log_n - np.log2(df[np.int64(hashes[i] & bmask)])
+        info[t] = acc
+    return words, info
 
 
 @njit(cache=True)
@@ -508,18 +568,47 @@ def span_hashes(cps: np.ndarray, offs: np.ndarray, seed: int) -> np.ndarray:  # 
 
 
 @njit(cache=True)
-def gather(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The texts ``idx`` of a code-point buffer, as a new buffer and offsets."""
-    total = 0
-    for i in idx:
-        total += offs[i + 1] - offs[i]
-    out = np.empty(total, cps.dtype)
-    new = np.zeros(idx.shape[0] + 1, np.int64)
+def first_seen(hashes: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """Distinct values of ``hashes`` numbered by first appearance in ``order``.
+
+    Returns ``(ids, first)``: ``ids[i]`` is item ``i``'s number, ``first[k]``
+    the item that first showed value ``k`` (an open-addressing hash table;
+    one pass, no sort).
+    """
+    n = hashes.shape[0]
+    bits = 4
+    while (1 << bits) < 2 * n:
+        bits += 1
+    mask = np.uint64((1 << bits) - 1)
+    slot_key = np.zeros(1 << bits, np.uint64)
+    slot_id = np.full(1 << bits, -1, np.int64)
+    ids = np.empty(n, np.int64)
+    first = np.empty(n, np.int64)
     m = 0
-    for r in range(idx.shape[0]):
-        i = idx[r]
-        for q in range(offs[i], offs[i + 1]):
-            out[m] = cps[q]
+    for r in range(order.shape[0]):
+        i = order[r]
+        h = hashes[i]
+        s = np.int64(_mix(h) & mask)
+        while slot_id[s] >= 0 and slot_key[s] != h:
+            s = np.int64((np.uint64(s) + np.uint64(1)) & mask)
+        if slot_id[s] < 0:
+            slot_key[s] = h
+            slot_id[s] = m
+            first[m] = i
             m += 1
-        new[r + 1] = m
+        ids[i] = slot_id[s]
+    return ids, first[:m]
+
+
+@njit(cache=True, parallel=True)
+def gather(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The texts ``idx`` of a code-point buffer, as a new buffer and offsets (copied in parallel)."""
+    m = idx.shape[0]
+    new = np.zeros(m + 1, np.int64)
+    for r in range(m):
+        new[r + 1] = new[r] + offs[idx[r] + 1] - offs[idx[r]]
+    out = np.empty(new[m], cps.dtype)
+    for r in prange(m):
+        i = idx[r]
+        out[new[r] : new[r + 1]] = cps[offs[i] : offs[i + 1]]
     return out, new

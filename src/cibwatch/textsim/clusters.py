@@ -131,8 +131,24 @@ def _traces(posts: pa.Table, rows: np.ndarray, keys: pa.Array, kind: str) -> pa.
     ).cast(TRACE_SCHEMA)
 
 
-def _hex(keys: np.ndarray) -> np.ndarray:
-    return np.array([f"{int(k):016x}" for k in keys.tolist()], dtype=object)
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", np.uint8)
+
+
+def _hex_keys(values: np.ndarray, prefix: str) -> pa.Array:
+    """``prefix`` + the 16 lower-case hex digits of each 64-bit value, built as one buffer."""
+    n = values.shape[0]
+    head = np.frombuffer(prefix.encode("utf-8"), np.uint8)
+    p = head.shape[0]
+    width = p + 16
+    digits = np.ascontiguousarray(values, dtype=">u8").view(np.uint8).reshape(n, 8)
+    data = np.empty((n, width), np.uint8)
+    data[:, :p] = head
+    data[:, p::2] = _HEX_DIGITS[digits >> 4]
+    data[:, p + 1 :: 2] = _HEX_DIGITS[digits & 15]
+    large = n * width >= 2**31
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64 if large else np.int32)
+    kind = pa.large_string() if large else pa.string()
+    return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def text_clusters(
@@ -181,13 +197,17 @@ def text_clusters(
     has = doc_of_post >= 0
     post_centre = np.where(has, nd.centre_[np.maximum(doc_of_post, 0)], -1)
     # units: clusters (their centre doc); per post its unit, per unit its size in accounts
-    units, post_unit = np.unique(post_centre[has], return_inverse=True)
+    present = np.zeros(nd.centre_.shape[0], bool)
+    present[post_centre[has]] = True
+    units = np.flatnonzero(present)  # sorted centre docs, and each post's index among them
+    post_unit = (np.cumsum(present) - 1)[post_centre[has]]
     rows_with = np.flatnonzero(has)
     unit_of_post = np.full(n, -1, np.int64)
     unit_of_post[rows_with] = post_unit
     n_units = units.shape[0]
     n_acc_codes = int(acc_codes.max()) + 1 if n else 1
-    pairs = np.unique(post_unit.astype(np.int64) * n_acc_codes + acc_codes[rows_with])
+    pairs = np.sort(post_unit.astype(np.int64) * n_acc_codes + acc_codes[rows_with])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if pairs.size else pairs
     n_acc = np.bincount(pairs // n_acc_codes, minlength=n_units)
     n_posts = np.bincount(post_unit, minlength=n_units)
     # the first post of each unit's centre doc (the representative)
@@ -215,16 +235,16 @@ def text_clusters(
     if scope is not None:
         scope_h = np.array([hash_str(str(scope[r])) for r in rep_row.tolist()], np.uint64)
         key_hash = key_hash ^ (scope_h * np.uint64(0x9E3779B97F4A7C15))
-    unit_key = _hex(key_hash)
+
+    def unit_key(u: int) -> str:
+        return f"{int(key_hash[u]):016x}"
 
     keep = ~generic
     shared = keep & (n_acc >= 2)
     near_mask = has.copy()
     near_mask[rows_with] = keep[post_unit]
     near_rows = np.flatnonzero(near_mask)
-    near_keys = pa.array(["text_near:" + k for k in unit_key.tolist()], pa.string()).take(
-        pa.array(unit_of_post[near_rows])
-    )
+    near_keys = _hex_keys(key_hash, "text_near:").take(pa.array(unit_of_post[near_rows]))
     info["text_near"] = {
         "objects": int(keep.sum()),
         "shared_clusters": int(shared.sum()),
@@ -251,7 +271,7 @@ def text_clusters(
     for u, lg in zip(shared_units.tolist(), rep_langs, strict=True):
         cluster_rows.append(
             {
-                "cluster_key": "text_near:" + unit_key[u],
+                "cluster_key": "text_near:" + unit_key(u),
                 "representative": texts[int(rep_row[u])],
                 "lang": lg,
                 "n_posts": int(n_posts[u]),
@@ -262,7 +282,7 @@ def text_clusters(
     info["describe_s"] = round(time.perf_counter() - t0, 4)
 
     xl_rows = np.empty(0, np.int64)
-    xl_keys: list[str] = []
+    xl_keys: list[pa.Array] = []
     if xling and n_units:
         t1 = time.perf_counter()
         fp_cache: dict[str, frozenset[str]] = {}
@@ -319,13 +339,13 @@ def text_clusters(
         single[list(grouped)] = False
         rows_single = rows_with[single[post_unit]]
         parts.append(rows_single)
-        xl_keys = ["crosslingual:" + unit_key[u] for u in unit_of_post[rows_single].tolist()]
+        xl_keys.append(_hex_keys(key_hash, "crosslingual:").take(pa.array(unit_of_post[rows_single])))
         n_groups = 0
         for js in groups.values():
             rows = sorted((r for j in js for r in members[cand[j]]), key=lambda r: (ts[r], r))
-            gkey = "crosslingual:" + _key(*sorted(unit_key[cand[j]] for j in js))
+            gkey = "crosslingual:" + _key(*sorted(unit_key(cand[j]) for j in js))
             parts.append(np.asarray(rows, np.int64))
-            xl_keys += [gkey] * len(rows)
+            xl_keys.append(pa.array([gkey] * len(rows), xl_keys[0].type))
             accs = {int(acc_codes[r]) for r in rows}
             if len(accs) < 2:
                 continue
@@ -352,7 +372,7 @@ def text_clusters(
         }
     return TextClusterResult(
         _traces(posts, near_rows, near_keys, "text_near"),
-        _traces(posts, xl_rows, pa.array(xl_keys, pa.string()), "crosslingual"),
+        _traces(posts, xl_rows, pa.concat_arrays(xl_keys) if xl_keys else pa.array([], pa.string()), "crosslingual"),
         pa.Table.from_pylist(cluster_rows, schema=CLUSTER_SCHEMA),
         info,
     )

@@ -45,7 +45,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..normalize.text import _codepoints
-from ._kernels import order_keys, word_hashes
+from ._kernels import word_hashes, word_information
 
 __all__ = ["GenericPhraseGuard", "generic_mask", "GUARD_DEFAULTS"]
 
@@ -123,18 +123,12 @@ class GenericPhraseGuard:
 
         h, hoffs = word_hashes(cps, offs, _cjk_table(), int(self.seed))
         bits = int(min(24, max(12, math.ceil(math.log2(max(h.shape[0], 2))))))
-        keys, koffs, _ = order_keys(h, hoffs, bits)
-        bucket = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)
-        counts = np.bincount(bucket, minlength=1 << bits)  # distinct units per bucket
-        words = np.diff(koffs)
+        # df per word: distinct units per hash bucket (buckets are sized so that two
+        # common words rarely share one)
+        informative = n >= self.min_corpus
+        words, info = word_information(h, hoffs, bits, informative)
         self.words_ = words
-        if n >= self.min_corpus:
-            # df per word: the bucket count (distinct units per hash bucket; buckets are
-            # sized so that two common words rarely share one)
-            df = counts[bucket].astype(np.float64)
-            idf = np.log2(n / np.maximum(df, 1.0))
-            cum = np.concatenate([[0.0], np.cumsum(idf)])
-            info = cum[koffs[1:]] - cum[koffs[:-1]]
+        if informative:
             required = math.log2(n) + np.log2(np.maximum(acc, 1.0)) + float(self.margin_bits)
             generic = (words < self.min_words) | (info < required)
         else:

@@ -46,7 +46,16 @@ import pyarrow.compute as pc
 
 from ..errors import ParameterError
 from ..normalize.text import F_CJK, _codepoints, _decode, _tables, normalize_arrow, normalize_codepoints
-from ._kernels import components, gather, order_keys, similarity_join, span_hashes, star_clusters, token_hashes
+from ._kernels import (
+    components,
+    first_seen,
+    gather,
+    order_keys,
+    similarity_join,
+    span_hashes,
+    star_clusters,
+    token_hashes,
+)
 
 __all__ = ["NearDuplicates", "near_duplicates", "encode_token_sets", "DEFAULTS"]
 
@@ -289,14 +298,12 @@ class NearDuplicates:
         timings["normalize_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         # distinct texts: by a 64-bit hash of their (normalised) code points
+        # numbered by first appearance in time: the texts alive in one window of the
+        # join are then neighbours in memory
         hashes = span_hashes(cps, offs, int(self.seed))
-        _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-        perm = np.argsort(first, kind="stable")  # number distinct texts by first appearance
-        rank = np.empty_like(perm)
-        rank[perm] = np.arange(perm.shape[0])
-        text_of_post = rank[inverse.reshape(-1)].astype(np.int64)
-        first = first[perm]
-        ucps, uoffs = gather(cps, offs, first.astype(np.int64))
+        by_time = np.argsort(ts_arr, kind="stable")
+        text_of_post, first = first_seen(hashes, by_time)
+        ucps, uoffs = gather(cps, offs, first)
         del cps, offs  # the distinct texts are all that is kept
         self._ucps, self._uoffs = ucps, uoffs
         if self.tokenizer is not None:
@@ -324,7 +331,7 @@ class NearDuplicates:
             doc_scope = udoc // n_texts
         post_doc = np.where(has_text, doc_of_post, -1)
         valid = np.flatnonzero(has_text)
-        order = valid[np.argsort(ts_arr[valid], kind="stable")]
+        order = by_time[has_text[by_time]]
         sizes = np.diff(koffs)
         span = int(ts_arr[valid].max() - ts_arr[valid].min() + 1) if valid.size else 1
         mean_prefix = float(np.mean(sizes - np.ceil(float(self.threshold) * sizes) + 1)) if sizes.size else 1.0
