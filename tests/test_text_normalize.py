@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cibwatch.normalize.text import (
+    _decode,
+    arrow_codepoints,
     emoji_fingerprint,
     is_cjk_char,
     normalize_many,
@@ -83,6 +85,30 @@ def test_leetspeak_is_undone_for_the_swapped_letters(s, seed):
     assume(not any(len(w) > 3 and set(w) <= set(perturb.LEET) for w in s.split(" ")))
     rng = np.random.default_rng(seed)
     assert normalize_text(perturb.leetspeak(s, rng)) == normalize_text(s)
+
+
+# code points around NFKC's edge cases: compatibility forms, composition pairs whose second
+# code point has combining class 0 (Oriya, Kannada), Hangul syllables and their jamo,
+# combining marks, CJK compatibility ideographs, singletons (Ohm, Angstrom), ligatures
+NFKC_EDGES = (
+    "aeiouAEIOU ½²ﬁΩÅ①ｆｕｌｌ"
+    "\u0b47\u0b3e\u0b57\u0cbf\u0cd5\u0cc6\u0cc2"
+    "가각\u1100\u1161\u11a8\u1175"
+    "\u0301\u0308\u0327\u0323\u0302"
+    "\uf900\uf9ff\u2f00"
+    "😀👍🏽\u200d"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=NFKC_EDGES, max_size=12), min_size=1, max_size=20))
+def test_arrow_codepoints_equal_python_nfkc(texts):
+    # NFKC is applied only to texts holding a code point it may change: the result must
+    # still be NFKC of every text
+    import pyarrow as pa
+
+    got = _decode(*arrow_codepoints(pa.array(texts + [None])))
+    assert got == [unicodedata.normalize("NFKC", t) for t in texts] + [""]
 
 
 def test_a_word_of_digits_stays_a_number():

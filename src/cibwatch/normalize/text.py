@@ -97,8 +97,10 @@ _WHITESPACE_CC = frozenset((0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F
 _CJK_RANGES = ((0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3190, 0x31FF), (0x3400, 0x4DBF),
                (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))  # fmt: skip
 
-# flags of a (mapped) code point
-F_WORD, F_LETTER, F_SPACE, F_CJK = 1, 2, 4, 8
+# flags of a (mapped) code point; F_NFKC: a code point that NFKC may change or compose with
+# its neighbour (every other code point is left alone by NFKC, so a text without one is NFKC)
+F_WORD, F_LETTER, F_SPACE, F_CJK, F_NFKC = 1, 2, 4, 8, 16
+_HANGUL_VT = ((0x1161, 0x1175), (0x11A8, 0x11C2))  # vowel and trailing jamo: compose with a syllable
 
 
 class _Tables(NamedTuple):
@@ -129,6 +131,30 @@ def _skeleton_map() -> dict[str, str]:
             letters = [c for c in cands if c.isalpha()]
             out[ch] = (lower or letters or cands)[0].lower()
     return out
+
+
+def _nfkc_unstable(cats: list[str]) -> list[int]:
+    """Code points outside NFKC's quick-check "yes, combining class 0" set: those with a
+    decomposition that NFKC does not keep, non-zero combining classes, and the second
+    code points of canonical compositions (with the Hangul vowel and trailing jamo)."""
+    out = {cp for lo, hi in _HANGUL_VT for cp in range(lo, hi + 1)}
+    for cp, cat in enumerate(cats):
+        if cat in ("Cn", "Co", "Cs"):
+            continue
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            out.add(cp)
+        d = unicodedata.decomposition(ch)
+        if not d:
+            continue
+        if unicodedata.normalize("NFKC", ch) != ch:
+            out.add(cp)
+        parts = d.split()
+        if not parts[0].startswith("<") and len(parts) == 2:
+            pair = "".join(chr(int(x, 16)) for x in parts)
+            if unicodedata.normalize("NFC", pair) == ch:
+                out.add(int(parts[1], 16))
+    return sorted(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,6 +211,7 @@ def _tables() -> _Tables:
     flags[[cp for cp in range(n) if cats[cp][0] in "ZC" and chr(cp).isspace()]] |= F_SPACE
     for lo, hi in _CJK_RANGES:
         flags[lo : hi + 1] |= F_CJK
+    flags[_nfkc_unstable(cats)] |= F_NFKC
     return _Tables(map_off, map_len, np.asarray(pool, np.uint32), flags, max(1, int(map_len.max())))
 
 
@@ -487,59 +514,121 @@ def _pass(texts: list[str], strip_tags: bool = False) -> tuple[np.ndarray, np.nd
 
 
 @njit(cache=True)
+def _utf8_text(data: np.ndarray, i: int, end: int, out: np.ndarray, m: int) -> int:  # pragma: no cover - compiled
+    """Decode ``data[i:end]`` (valid UTF-8) into ``out`` from ``m``; returns the end."""
+    while i < end:
+        b0 = np.uint32(data[i])
+        if b0 < 0x80:
+            out[m] = b0
+            i += 1
+        elif b0 < 0xE0:
+            out[m] = ((b0 & 0x1F) << 6) | (np.uint32(data[i + 1]) & 0x3F)
+            i += 2
+        elif b0 < 0xF0:
+            out[m] = ((b0 & 0x0F) << 12) | ((np.uint32(data[i + 1]) & 0x3F) << 6) | (np.uint32(data[i + 2]) & 0x3F)
+            i += 3
+        else:
+            out[m] = (
+                ((b0 & 0x07) << 18)
+                | ((np.uint32(data[i + 1]) & 0x3F) << 12)
+                | ((np.uint32(data[i + 2]) & 0x3F) << 6)
+                | (np.uint32(data[i + 3]) & 0x3F)
+            )
+            i += 4
+        m += 1
+    return m
+
+
+@njit(cache=True, parallel=True)
 def _utf8_decode(data: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """Code points and offsets of UTF-8 strings (an Arrow string array's buffers; valid UTF-8)."""
+    """Code points and offsets of UTF-8 strings (an Arrow string array's buffers; valid UTF-8).
+
+    Texts are decoded in parallel; a first pass counts each text's code
+    points (its bytes that are not continuation bytes).
+    """
     n = offs.shape[0] - 1
-    base = offs[0]
-    out = np.empty(offs[n] - base, np.uint32)
-    out_offs = np.zeros(n + 1, np.int64)
-    m = 0
+    counts = np.zeros(n + 1, np.int64)
+    for t in prange(n):
+        c = 0
+        for i in range(offs[t], offs[t + 1]):
+            c += (data[i] & 0xC0) != 0x80
+        counts[t + 1] = c
+    out_offs = np.cumsum(counts)
+    out = np.empty(out_offs[n], np.uint32)
+    for t in prange(n):
+        _utf8_text(data, offs[t], offs[t + 1], out, out_offs[t])
+    return out, out_offs
+
+
+@njit(cache=True, parallel=True)
+def _texts_with_flag(cps: np.ndarray, offs: np.ndarray, flags: np.ndarray, flag: int) -> np.ndarray:  # pragma: no cover
+    """Indices of the texts with a code point carrying ``flag``."""
+    n = offs.shape[0] - 1
+    hit = np.zeros(n, np.bool_)
+    for t in prange(n):
+        for i in range(offs[t], offs[t + 1]):
+            if flags[cps[i]] & flag:
+                hit[t] = True
+                break
+    return np.flatnonzero(hit)
+
+
+@njit(cache=True, parallel=True)
+def _splice(
+    cps: np.ndarray, offs: np.ndarray, idx: np.ndarray, new_cps: np.ndarray, new_offs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Texts ``idx`` (sorted) replaced by the texts of ``new_cps``/``new_offs``, in order."""
+    n = offs.shape[0] - 1
+    src = np.full(n, -1, np.int64)
+    for r in range(idx.shape[0]):
+        src[idx[r]] = r
+    lens = np.zeros(n + 1, np.int64)
     for t in range(n):
-        i = offs[t]
-        end = offs[t + 1]
-        while i < end:
-            b0 = np.uint32(data[i])
-            if b0 < 0x80:
-                out[m] = b0
-                i += 1
-            elif b0 < 0xE0:
-                out[m] = ((b0 & 0x1F) << 6) | (np.uint32(data[i + 1]) & 0x3F)
-                i += 2
-            elif b0 < 0xF0:
-                out[m] = ((b0 & 0x0F) << 12) | ((np.uint32(data[i + 1]) & 0x3F) << 6) | (np.uint32(data[i + 2]) & 0x3F)
-                i += 3
-            else:
-                out[m] = (
-                    ((b0 & 0x07) << 18)
-                    | ((np.uint32(data[i + 1]) & 0x3F) << 12)
-                    | ((np.uint32(data[i + 2]) & 0x3F) << 6)
-                    | (np.uint32(data[i + 3]) & 0x3F)
-                )
-                i += 4
-            m += 1
-        out_offs[t + 1] = m
-    return out[:m], out_offs
+        r = src[t]
+        lens[t + 1] = (new_offs[r + 1] - new_offs[r]) if r >= 0 else (offs[t + 1] - offs[t])
+    out_offs = np.cumsum(lens)
+    out = np.empty(out_offs[n], np.uint32)
+    for t in prange(n):
+        r = src[t]
+        if r >= 0:
+            out[out_offs[t] : out_offs[t + 1]] = new_cps[new_offs[r] : new_offs[r + 1]]
+        else:
+            out[out_offs[t] : out_offs[t + 1]] = cps[offs[t] : offs[t + 1]]
+    return out, out_offs
 
 
 def arrow_codepoints(arr: Any, *, nfkc: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Code points and offsets of an Arrow string array (nulls as empty texts), NFKC first by default.
 
-    Vectorised: Arrow's ``utf8_normalize`` and a compiled UTF-8 decoder; no ``str`` is built.
+    Vectorised: a compiled UTF-8 decoder; NFKC (Python's ``unicodedata``) is
+    applied only to the texts holding a code point that NFKC may change
+    (``F_NFKC``), so no ``str`` is built for the others.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(pa.large_string()).fill_null("")
-    if nfkc:
-        arr = pc.utf8_normalize(arr, form="NFKC")
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
     bufs = arr.buffers()
     offs = np.frombuffer(bufs[1], np.int64, len(arr) + 1, arr.offset * 8)
     data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    return _utf8_decode(data, offs.astype(np.int64))
+    cps, cp_offs = _utf8_decode(data, offs.astype(np.int64))
+    if not nfkc:
+        return cps, cp_offs
+    todo = _texts_with_flag(cps, cp_offs, _tables().flags, F_NFKC)
+    if todo.size == 0:
+        return cps, cp_offs
+    whole = _decode(*_gather_texts(cps, cp_offs, todo))
+    new_cps, new_offs = _codepoints([unicodedata.normalize("NFKC", t) for t in whole])
+    return _splice(cps, cp_offs, todo, new_cps, new_offs)
+
+
+def _gather_texts(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    sizes = offs[idx + 1] - offs[idx]
+    new = np.zeros(idx.shape[0] + 1, np.int64)
+    np.cumsum(sizes, out=new[1:])
+    pos = np.repeat(offs[idx] - new[:-1], sizes) + np.arange(int(new[-1]))
+    return cps[pos], new
 
 
 def normalize_arrow(arr: Any, *, strip_tags: bool = False, batch: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
