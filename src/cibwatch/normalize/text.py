@@ -477,17 +477,18 @@ def _normalize_kernel(
             max_rep,
             strip_tags,
         )
-    # pack the regions
-    out_offs = np.zeros(n_texts + 1, np.int64)
-    k = 0
+    # pack the regions into the exact-size result, in parallel
+    packed_at = np.zeros(n_chunks + 1, np.int64)
     for c in range(n_chunks):
-        shift = starts[c] - k
-        for q in range(starts[c], ends[c]):
-            out[q - shift] = out[q]
+        packed_at[c + 1] = packed_at[c] + ends[c] - starts[c]
+    packed = np.empty(packed_at[n_chunks], np.uint32)
+    out_offs = np.zeros(n_texts + 1, np.int64)
+    for c in prange(n_chunks):
+        shift = starts[c] - packed_at[c]
+        packed[packed_at[c] : packed_at[c + 1]] = out[starts[c] : ends[c]]
         for t in range(bounds[c], bounds[c + 1]):
             out_offs[t + 1] = raw_offs[t + 1] - shift
-        k += ends[c] - starts[c]
-    return out[:k].copy(), out_offs
+    return packed, out_offs
 
 
 def _codepoints(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
