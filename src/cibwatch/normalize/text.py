@@ -633,7 +633,7 @@ def _gather_texts(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[n
 
 
 def normalize_arrow(arr: Any, *, strip_tags: bool = False, batch: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`normalize_codepoints` of an Arrow string array (NFKC by Arrow; nulls as empty texts).
+    """:func:`normalize_codepoints` of an Arrow string array (nulls as empty texts; see :func:`arrow_codepoints`).
 
     Runs in batches of ``batch`` texts, so the working memory is that of one batch.
     """
@@ -646,7 +646,28 @@ def normalize_arrow(arr: Any, *, strip_tags: bool = False, batch: int = 200_000)
         outs.append(out)
         offs_parts.append(out_offs[1:] + base)
         base += out.shape[0]
-    return np.concatenate(outs) if outs else np.zeros(0, np.uint32), np.concatenate(offs_parts)
+    offsets = np.concatenate(offs_parts)
+    if len(outs) == 1:
+        return outs[0], offsets
+    cps = np.empty(base, np.uint32)
+    at = 0
+    for k in range(len(outs)):  # copied (and the pages first touched) in parallel; each batch freed
+        _copy_into(cps, at, outs[k])
+        at += outs[k].shape[0]
+        outs[k] = _EMPTY_CPS
+    return cps, offsets
+
+
+_EMPTY_CPS = np.zeros(0, np.uint32)
+
+
+@njit(cache=True, parallel=True)
+def _copy_into(dst: np.ndarray, at: int, src: np.ndarray) -> None:  # pragma: no cover - compiled
+    m = src.shape[0]
+    for b in prange(16):
+        lo = m * b // 16
+        hi = m * (b + 1) // 16
+        dst[at + lo : at + hi] = src[lo:hi]
 
 
 def normalize_codepoints(texts: Sequence[str], *, strip_tags: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -163,12 +163,15 @@ def order_keys(
                 d += 1
         distinct[t + 1] = d
     new_offs = np.cumsum(distinct)
-    packed = np.empty(new_offs[n], np.uint64)
-    for t in prange(n):
+    # packed in place (each text moves left, so a forward pass never overwrites what it
+    # still has to read): no second buffer of the size of all tokens
+    for t in range(n):
         a = offs[t]
-        for i in range(new_offs[t + 1] - new_offs[t]):
-            packed[new_offs[t] + i] = keys[a + i]
-    return packed, new_offs, counts
+        dst = new_offs[t]
+        if a != dst:
+            for i in range(distinct[t + 1]):
+                keys[dst + i] = keys[a + i]
+    return keys[: new_offs[n]], new_offs, counts
 
 
 @njit(cache=True, inline="always")
