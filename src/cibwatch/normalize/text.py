@@ -632,30 +632,42 @@ def _gather_texts(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[n
     return cps[pos], new
 
 
-def normalize_arrow(arr: Any, *, strip_tags: bool = False, batch: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`normalize_codepoints` of an Arrow string array (nulls as empty texts; see :func:`arrow_codepoints`).
+def normalize_arrow_batches(
+    arr: Any, *, strip_tags: bool = False, batch: int = 200_000
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`normalize_codepoints` of an Arrow string array (nulls as empty texts; see
+    :func:`arrow_codepoints`), as code points and offsets per batch of ``batch`` texts.
 
-    Runs in batches of ``batch`` texts, so the working memory is that of one batch.
+    The working memory beyond the result is that of one batch.
     """
     tb = _tables()
-    outs, offs_parts, base = [], [np.zeros(1, np.int64)], 0
+    parts = []
     for lo in range(0, max(len(arr), 1), batch):
         cps, offs = arrow_codepoints(arr.slice(lo, batch))
-        out, out_offs = _normalize_kernel(cps, offs, tb.map_off, tb.map_len, tb.pool, tb.flags, tb.max_rep, strip_tags)
+        parts.append(
+            _normalize_kernel(cps, offs, tb.map_off, tb.map_len, tb.pool, tb.flags, tb.max_rep, strip_tags)
+        )
         del cps, offs
-        outs.append(out)
-        offs_parts.append(out_offs[1:] + base)
-        base += out.shape[0]
-    offsets = np.concatenate(offs_parts)
-    if len(outs) == 1:
-        return outs[0], offsets
+    return parts
+
+
+def normalize_arrow(arr: Any, *, strip_tags: bool = False, batch: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`normalize_arrow_batches` joined into one buffer and offsets."""
+    parts = normalize_arrow_batches(arr, strip_tags=strip_tags, batch=batch)
+    if len(parts) == 1:
+        return parts[0]
+    offsets = [np.zeros(1, np.int64)]
+    base = 0
+    for _, o in parts:
+        offsets.append(o[1:] + base)
+        base += int(o[-1])
     cps = np.empty(base, np.uint32)
     at = 0
-    for k in range(len(outs)):  # copied (and the pages first touched) in parallel; each batch freed
-        _copy_into(cps, at, outs[k])
-        at += outs[k].shape[0]
-        outs[k] = _EMPTY_CPS
-    return cps, offsets
+    for k in range(len(parts)):  # copied (and the pages first touched) in parallel; each batch freed
+        _copy_into(cps, at, parts[k][0])
+        at += parts[k][0].shape[0]
+        parts[k] = (_EMPTY_CPS, parts[k][1])
+    return cps, np.concatenate(offsets)
 
 
 _EMPTY_CPS = np.zeros(0, np.uint32)

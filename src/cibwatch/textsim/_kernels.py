@@ -615,3 +615,14 @@ def gather(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarr
         i = idx[r]
         out[new[r] : new[r + 1]] = cps[offs[i] : offs[i + 1]]
     return out, new
+
+
+@njit(cache=True, parallel=True)
+def gather_into(
+    out: np.ndarray, out_offs: np.ndarray, rows: np.ndarray, src: np.ndarray, cps: np.ndarray, offs: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Copy text ``src[r]`` of ``cps``/``offs`` to slot ``rows[r]`` of ``out``/``out_offs``, in parallel."""
+    for r in prange(rows.shape[0]):
+        i = src[r]
+        k = rows[r]
+        out[out_offs[k] : out_offs[k + 1]] = cps[offs[i] : offs[i + 1]]

@@ -192,6 +192,7 @@ def text_clusters(
         seed=p["seed"],
     ).fit(texts_col, ts, scope)
     info["near"] = nd.info_
+    nd.drop_tokens()
     t0 = time.perf_counter()
     doc_of_post = nd.doc_of_post_
     has = doc_of_post >= 0

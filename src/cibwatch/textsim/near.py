@@ -45,11 +45,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ParameterError
-from ..normalize.text import F_CJK, _codepoints, _decode, _tables, normalize_arrow, normalize_codepoints
+from ..normalize.text import F_CJK, _codepoints, _decode, _tables, normalize_arrow_batches, normalize_codepoints
 from ._kernels import (
     components,
     first_seen,
-    gather,
+    gather_into,
     order_keys,
     similarity_join,
     span_hashes,
@@ -123,6 +123,20 @@ def _parallel_join(
     jac = np.concatenate([p[2] for p in parts])
     order = np.lexsort((b, a))
     return a[order], b[order], jac[order], sum(int(p[3]) for p in parts)
+
+
+def _gather_parts(parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The texts ``idx`` (numbered across the batches ``parts`` of code points and offsets), as one buffer."""
+    sizes = np.concatenate([np.diff(o) for _, o in parts]) if parts else np.zeros(0, np.int64)
+    starts = np.cumsum([0] + [o.shape[0] - 1 for _, o in parts])
+    new = np.zeros(idx.shape[0] + 1, np.int64)
+    np.cumsum(sizes[idx], out=new[1:])
+    out = np.empty(int(new[-1]), np.uint32)
+    batch_of = np.searchsorted(starts, idx, side="right") - 1
+    for b, (c, o) in enumerate(parts):
+        rows = np.flatnonzero(batch_of == b)
+        gather_into(out, new, rows, idx[rows] - starts[b], c, o)
+    return out, new
 
 
 def _index_bits(n_posts: int, span: int, window: int, mean_prefix: float) -> int:
@@ -289,22 +303,22 @@ class NearDuplicates:
         if self.tokenizer is not None:
             items = texts.to_pylist() if isinstance(texts, (pa.Array, pa.ChunkedArray)) else texts
             raw = [x if isinstance(x, str) else "" for x in items]
-            cps, offs = _codepoints(raw)
+            parts = [_codepoints(raw)]
         elif arrow:
-            cps, offs = normalize_arrow(texts, strip_tags=bool(self.strip_padding))
+            parts = normalize_arrow_batches(texts, strip_tags=bool(self.strip_padding))
         else:
             raw = [x if isinstance(x, str) else "" for x in texts]
-            cps, offs = normalize_codepoints(raw, strip_tags=bool(self.strip_padding))
+            parts = [normalize_codepoints(raw, strip_tags=bool(self.strip_padding))]
         timings["normalize_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         # distinct texts: by a 64-bit hash of their (normalised) code points
         # numbered by first appearance in time: the texts alive in one window of the
         # join are then neighbours in memory
-        hashes = span_hashes(cps, offs, int(self.seed))
+        hashes = np.concatenate([span_hashes(c, o, int(self.seed)) for c, o in parts])
         by_time = np.argsort(ts_arr, kind="stable")
         text_of_post, first = first_seen(hashes, by_time)
-        ucps, uoffs = gather(cps, offs, first)
-        del cps, offs  # the distinct texts are all that is kept
+        ucps, uoffs = _gather_parts(parts, first)
+        del parts  # the distinct texts are all that is kept
         self._ucps, self._uoffs = ucps, uoffs
         if self.tokenizer is not None:
             uniq_raw = [raw[int(i)] for i in first]
@@ -389,6 +403,12 @@ class NearDuplicates:
         if self._norm is None:
             self._norm = _decode(self._ucps, self._uoffs)
         return self._norm
+
+    def drop_tokens(self) -> None:
+        """Free ``token_keys_`` and ``token_offsets_`` (the largest arrays of a fit) when only
+        the pairs and clusters are needed any more."""
+        self.token_keys_ = np.zeros(0, np.uint64)
+        self.token_offsets_ = np.zeros(1, np.int64)
 
     def text_codepoints(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct texts as code points and offsets (what the guard reads)."""
