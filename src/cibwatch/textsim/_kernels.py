@@ -559,13 +559,13 @@ def word_information(
     return words, info
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def span_hashes(cps: np.ndarray, offs: np.ndarray, seed: int) -> np.ndarray:  # pragma: no cover - compiled
     """A 64-bit hash of each text (its code points): identity of normalised texts."""
     n = offs.shape[0] - 1
     out = np.empty(n, np.uint64)
     s = np.uint64(seed)
-    for t in range(n):
+    for t in prange(n):
         out[t] = _hash_span(cps, offs[t], offs[t + 1], s, np.uint64(0x2545F4914F6CDD1D))
     return out
 
