@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cibwatch.normalize.text import (
+    _CJK_RANGES,
     _decode,
     arrow_codepoints,
     emoji_fingerprint,
+    has_cjk,
     is_cjk_char,
     normalize_many,
     normalize_text,
@@ -109,6 +111,16 @@ def test_arrow_codepoints_equal_python_nfkc(texts):
 
     got = _decode(*arrow_codepoints(pa.array(texts + [None])))
     assert got == [unicodedata.normalize("NFKC", t) for t in texts] + [""]
+
+
+def test_cjk_class_is_exactly_its_ranges():
+    # every range's edges and their neighbours, one character at a time and inside text
+    edges = sorted({cp + d for lo, hi in _CJK_RANGES for cp in (lo, hi) for d in (-1, 0, 1)})
+    for cp in edges:
+        inside = any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+        assert is_cjk_char(chr(cp)) is inside
+        assert has_cjk("Merci " + chr(cp) + " beaucoup") is inside
+    assert not has_cjk("") and has_cjk("谢谢 Jean")
 
 
 def test_a_word_of_digits_stays_a_number():

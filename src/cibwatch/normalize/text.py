@@ -47,6 +47,7 @@ Example::
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -65,6 +66,7 @@ __all__ = [
     "emoji_fingerprint",
     "strip_padding",
     "is_cjk_char",
+    "has_cjk",
     "URL_PLACEHOLDER",
     "USER_PLACEHOLDER",
     "LEET",
@@ -732,10 +734,17 @@ def normalize_text(text: str) -> str:
     return normalize_many([text])[0]
 
 
+_CJK_CLASS = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES) + "]")
+
+
 def is_cjk_char(ch: str) -> bool:
     """Han, Hiragana or Katakana: scripts written without spaces (one character)."""
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+    return _CJK_CLASS.match(ch) is not None
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Han, Hiragana or Katakana character (:func:`is_cjk_char`)."""
+    return _CJK_CLASS.search(text) is not None
 
 
 def word_tokens(norm: str) -> list[str]:

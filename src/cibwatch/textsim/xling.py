@@ -33,7 +33,10 @@ Example::
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
@@ -43,7 +46,7 @@ import numpy as np
 import regex
 
 from ..errors import ParameterError
-from ..normalize.text import emoji_fingerprint, is_cjk_char, normalize_text
+from ..normalize.text import emoji_fingerprint, has_cjk, normalize_text
 from ..normalize.urls import normalize_url
 from ._kernels import components
 
@@ -61,7 +64,19 @@ _NUMBER = regex.compile(r"\p{Nd}+(?:[,.'’]\p{Nd}{3})*")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*")
 _INVISIBLE = regex.compile(r"[\p{Cf}\ufe0e\ufe0f]")
 _LATIN_WORD = regex.compile(r"\p{Latin}[\p{Latin}\p{M}'’\-]*")
-_ENDS = frozenset(".!?。！？…:;\n")
+_END_MARK = re.compile(r"[.!?。！？…:;\n]")
+
+
+def _clause_start(starts: list[int], pos: int) -> int:
+    """The last of ``starts`` at or before ``pos`` (0 when none)."""
+    j = bisect.bisect_right(starts, pos)
+    return starts[j - 1] if j else 0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize_word(word: str) -> str:
+    """:func:`normalize_text` of one word (names recur across messages: cached)."""
+    return normalize_text(word)
 
 
 def fingerprint(text: str | None) -> frozenset[str]:
@@ -90,27 +105,24 @@ def fingerprint(text: str | None) -> frozenset[str]:
         digits = regex.sub(r"\D", "", m.group(0))
         if len(digits) >= 2:
             feats.add("n:" + digits)
-    cjk_text = any(is_cjk_char(c) for c in core)
+    cjk_text = has_cjk(core)
     words = list((_LATIN_WORD if cjk_text else _WORD).finditer(core))
-    clause_start = 0  # letters since the last sentence end decide "sentence-initial"
-    last_end = 0
+    # letters since the last sentence end decide "sentence-initial": the clause of a word
+    # starts after the last end mark before it
+    clause_starts = [e.end() for e in _END_MARK.finditer(core)]
     for k, m in enumerate(words):
         w = m.group(0)
-        for i in range(last_end, m.start()):
-            if core[i] in _ENDS:
-                clause_start = i + 1
-        last_end = m.end()
         if cjk_text:
             if len(w) < 2:
                 continue
         elif not (w[0].isupper() and len(w) >= 3):
             continue
-        elif not any(ch.isalnum() for ch in core[clause_start : m.start()]):
+        elif not any(ch.isalnum() for ch in core[_clause_start(clause_starts, m.start()) : m.start()]):
             # sentence-initial: a name only when the next word is capitalised too ("Jean Tremblay has ...")
             nxt = words[k + 1] if k + 1 < len(words) else None
             if nxt is None or core[m.end() : nxt.start()].strip() or not nxt.group(0)[0].isupper():
                 continue
-        n = normalize_text(w)
+        n = _normalize_word(w)
         if n and " " not in n:
             feats.add("name:" + n)
     e = emoji_fingerprint(raw)
