@@ -6,7 +6,8 @@ Parts:
    normalisation → shingles → windowed exact Jaccard join → star clusters →
    generic-phrase guard → ``text_near`` traces
    (:func:`cibwatch.textsim.text_clusters`, the ``text_near`` signal's
-   work without the store), in its own process: wall time and peak RSS.
+   work without the store), in its own process: wall time and peak RSS,
+   the median of ``--repeat`` (default 3) fresh processes.
    Targets: under 8 s on 2 cores and under 2 GB.
 2. Recall on ``--recall-posts`` comments (default 100,000): every pair of
    distinct texts with posts within the window and shingle Jaccard at or
@@ -355,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--recall-posts", type=int, default=20_000 if quick else 100_000)
     ap.add_argument("--peer-posts", type=int, default=20_000 if quick else 1_000_000)
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1 if quick else 3, help="fresh processes for the end-to-end time")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -370,11 +372,18 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"End to end: {args.posts:,} comments → near-duplicate traces (threshold {THRESHOLD}, text window {WINDOW} s)"
     )
-    e2e = _spawn(sys.executable, "e2e", str(_workload(args.posts)))
+    # wall times on a shared virtual machine vary by 10-20% from run to run (first touches of
+    # memory are slow): the median of ``--repeat`` fresh processes is reported, with the range
+    runs = [_spawn(sys.executable, "e2e", str(_workload(args.posts))) for _ in range(max(args.repeat, 1))]
+    ok_runs = sorted((r for r in runs if "error" not in r), key=lambda r: r["seconds"])
+    e2e = ok_runs[len(ok_runs) // 2] if ok_runs else runs[0]
+    if ok_runs:
+        e2e["runs_seconds"] = [round(r["seconds"], 2) for r in ok_runs]
+        e2e["runs_peak_rss_mb"] = sorted(round(r["peak_rss_mb"]) for r in ok_runs)
     result["end_to_end"] = e2e
     if "error" not in e2e:
         print(
-            f"  {e2e['seconds']:.2f} s ({e2e['cpu_seconds']:.1f} s CPU), peak RSS {e2e['peak_rss_mb']:.0f} MB, {e2e['traces']:,} traces, "
+            f"  median {e2e['seconds']:.2f} s of {e2e['runs_seconds']} ({e2e['cpu_seconds']:.1f} s CPU), peak RSS {e2e['peak_rss_mb']:.0f} MB, {e2e['traces']:,} traces, "
             f"{e2e['shared_clusters']:,} shared clusters; stages { ({k: v for k, v in e2e['near'].items() if k.endswith('_s')}) }"
         )
     print(f"\nRecall vs all pairs: {args.recall_posts:,} comments")
@@ -425,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     result["headline"] = {
         "posts": args.posts,
         "e2e_seconds": round(e2e.get("seconds", float("nan")), 2),
+        "e2e_runs_seconds": e2e.get("runs_seconds"),
         "e2e_peak_rss_mb": round(e2e.get("peak_rss_mb", float("nan"))),
         "recall_posts": args.recall_posts,
         "recall": round(w60.get("recall", float("nan")), 4),
