@@ -124,6 +124,18 @@ def token_hashes(
     return out, out_offs
 
 
+@njit(cache=True, inline="always")
+def _sort_unique(x: np.ndarray, a: int, b: int) -> int:  # pragma: no cover - compiled
+    """Sort ``x[a:b]`` in place and move its distinct values to the front; returns their number."""
+    x[a:b].sort()
+    d = 0
+    for i in range(a, b):
+        if i == a or x[i] != x[a + d - 1]:
+            x[a + d] = x[i]
+            d += 1
+    return d
+
+
 @njit(cache=True, parallel=True)
 def order_keys(
     hashes: np.ndarray, offs: np.ndarray, bucket_bits: int
@@ -155,13 +167,7 @@ def order_keys(
             if c > cap:
                 c = cap
             keys[i] = (c << np.uint64(40)) | tok
-        keys[a:b].sort()
-        d = 0
-        for i in range(a, b):
-            if i == a or keys[i] != keys[a + d - 1]:
-                keys[a + d] = keys[i]
-                d += 1
-        distinct[t + 1] = d
+        distinct[t + 1] = _sort_unique(keys, a, b)
     new_offs = np.cumsum(distinct)
     # packed in place (each text moves left, so a forward pass never overwrites what it
     # still has to read): no second buffer of the size of all tokens
@@ -204,6 +210,14 @@ def _overlap(keys: np.ndarray, a0: int, a1: int, b0: int, b1: int, need: int) ->
         else:
             j += 1
     return o
+
+
+@njit(cache=True)
+def _grown(a: np.ndarray, n: int, cap: int) -> np.ndarray:  # pragma: no cover - compiled
+    """A buffer of ``cap`` items starting with ``a[:n]`` (for arrays grown by doubling)."""
+    b = np.empty(cap, a.dtype)
+    b[:n] = a[:n]
+    return b
 
 
 @njit(cache=True, inline="always")
@@ -320,13 +334,8 @@ def similarity_join(
                     continue
                 if n_pairs == pcap:
                     pcap *= 2
-                    na = np.empty(pcap, np.int32)
-                    nb_ = np.empty(pcap, np.int32)
-                    nj = np.empty(pcap, np.float32)
-                    na[:n_pairs] = pa_[:n_pairs]
-                    nb_[:n_pairs] = pb_[:n_pairs]
-                    nj[:n_pairs] = pj_[:n_pairs]
-                    pa_, pb_, pj_ = na, nb_, nj
+                    pa_, pb_ = _grown(pa_, n_pairs, pcap), _grown(pb_, n_pairs, pcap)
+                    pj_ = _grown(pj_, n_pairs, pcap)
                 pa_[n_pairs] = min(d, v)
                 pb_[n_pairs] = max(d, v)
                 pj_[n_pairs] = jac
@@ -339,11 +348,7 @@ def similarity_join(
             else:
                 if n_ent == cap:
                     cap *= 2
-                    n2 = np.empty(cap, np.int64)
-                    e2 = np.empty(cap, np.int32)
-                    n2[:n_ent] = nxt[:n_ent]
-                    e2[:n_ent] = ent[:n_ent]
-                    nxt, ent = n2, e2
+                    nxt, ent = _grown(nxt, n_ent, cap), _grown(ent, n_ent, cap)
                 e = n_ent
                 n_ent += 1
             bkt = np.int64(keys[q] & bmask)
@@ -389,11 +394,7 @@ def brute_force_pairs(
             if o / (la + lb - o) >= t:
                 if m == cap:
                     cap *= 2
-                    x = np.empty(cap, np.int64)
-                    y = np.empty(cap, np.int64)
-                    x[:m] = pa_[:m]
-                    y[:m] = pb_[:m]
-                    pa_, pb_ = x, y
+                    pa_, pb_ = _grown(pa_, m, cap), _grown(pb_, m, cap)
                 pa_[m] = min(a, b)
                 pb_[m] = max(a, b)
                 m += 1
@@ -536,13 +537,7 @@ def word_information(
         a, b = offs[t], offs[t + 1]
         for i in range(a, b):
             hashes[i] &= mask40
-        hashes[a:b].sort()
-        d = 0
-        for i in range(a, b):
-            if i == a or hashes[i] != hashes[a + d - 1]:
-                hashes[a + d] = hashes[i]
-                d += 1
-        words[t] = d
+        words[t] = _sort_unique(hashes, a, b)
     info = np.zeros(n, np.float64)
     if not with_info:
         return words, info
