@@ -272,6 +272,7 @@ def similarity_join(
     cap = 1 << 16
     nxt = np.empty(cap, np.int64)
     ent = np.empty(cap, np.int32)
+    pos = np.empty(cap, np.int32)  # the entry's token: its position in the doc's sorted keys
     n_ent = 0
     free = -1  # unlinked entries, reused (the live index stays the size of one window)
     last = np.full(n_docs, np.iinfo(np.int64).min // 2, np.int64)
@@ -305,6 +306,7 @@ def similarity_join(
             while e >= 0:
                 v = ent[e]
                 nx = nxt[e]
+                j = pos[e]
                 if last[v] < lo:  # expired: unlink, and keep the entry for reuse
                     if prev < 0:
                         head[bkt] = nx
@@ -318,15 +320,23 @@ def similarity_join(
                 e = nx
                 if v == d or stamp[v] == p or doc_scope[v] != doc_scope[d]:
                     continue
-                stamp[v] = p
                 tv = doc_text[v]
                 b0, b1 = key_offs[tv], key_offs[tv + 1]
+                if keys[b0 + j] != keys[q]:  # another token of the bucket
+                    continue
+                # the first shared token (keys are in one global order, and every smaller
+                # shared token would be in both prefixes and found at an earlier q): the
+                # overlap is 1 + that of what follows it in both (positional filter)
+                stamp[v] = p
                 lb = b1 - b0
                 if lb < min_len or lb > max_len:
                     continue
-                n_cand += 1
                 need = _need_overlap(la, lb, t)
-                o = _overlap(keys, a0, a1, b0, b1, need)
+                i = q - a0
+                if 1 + min(la - i - 1, lb - j - 1) < need:
+                    continue
+                n_cand += 1
+                o = 1 + _overlap(keys, q + 1, a1, b0 + j + 1, b1, need - 1)
                 if o < need:
                     continue
                 jac = o / (la + lb - o)
@@ -348,11 +358,12 @@ def similarity_join(
             else:
                 if n_ent == cap:
                     cap *= 2
-                    nxt, ent = _grown(nxt, n_ent, cap), _grown(ent, n_ent, cap)
+                    nxt, ent, pos = _grown(nxt, n_ent, cap), _grown(ent, n_ent, cap), _grown(pos, n_ent, cap)
                 e = n_ent
                 n_ent += 1
             bkt = np.int64(keys[q] & bmask)
             ent[e] = d
+            pos[e] = q - a0
             nxt[e] = head[bkt]
             head[bkt] = e
     return pa_[:n_pairs], pb_[:n_pairs], pj_[:n_pairs], n_cand
