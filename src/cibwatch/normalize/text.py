@@ -161,7 +161,7 @@ def _nfkc_unstable(cats: list[str]) -> list[int]:
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    """The per-code-point tables of steps 2, 3, 5 and 6, built once per process (about 0.5 s)."""
+    """The per-code-point tables of steps 2, 3, 5 and 6, built once per process (about 1.3 s)."""
     n = sys.maxunicode + 1
     skel = _skeleton_map()
     diacritics = {cp for lo, hi in _DIACRITIC_RANGES for cp in range(lo, hi + 1)}
@@ -651,37 +651,6 @@ def normalize_arrow_batches(
         )
         del cps, offs
     return parts
-
-
-def normalize_arrow(arr: Any, *, strip_tags: bool = False, batch: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`normalize_arrow_batches` joined into one buffer and offsets."""
-    parts = normalize_arrow_batches(arr, strip_tags=strip_tags, batch=batch)
-    if len(parts) == 1:
-        return parts[0]
-    offsets = [np.zeros(1, np.int64)]
-    base = 0
-    for _, o in parts:
-        offsets.append(o[1:] + base)
-        base += int(o[-1])
-    cps = np.empty(base, np.uint32)
-    at = 0
-    for k in range(len(parts)):  # copied (and the pages first touched) in parallel; each batch freed
-        _copy_into(cps, at, parts[k][0])
-        at += parts[k][0].shape[0]
-        parts[k] = (_EMPTY_CPS, parts[k][1])
-    return cps, np.concatenate(offsets)
-
-
-_EMPTY_CPS = np.zeros(0, np.uint32)
-
-
-@njit(cache=True, parallel=True)
-def _copy_into(dst: np.ndarray, at: int, src: np.ndarray) -> None:  # pragma: no cover - compiled
-    m = src.shape[0]
-    for b in prange(16):
-        lo = m * b // 16
-        hi = m * (b + 1) // 16
-        dst[at + lo : at + hi] = src[lo:hi]
 
 
 def normalize_codepoints(texts: Sequence[str], *, strip_tags: bool = False) -> tuple[np.ndarray, np.ndarray]:
