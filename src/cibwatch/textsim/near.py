@@ -277,10 +277,12 @@ class NearDuplicates:
         """Find near-duplicate clusters among posts (``texts[i]`` posted at ``ts[i]``, epoch seconds).
 
         ``texts`` may be an Arrow string array: then it is normalised without
-        building Python strings (Arrow's NFKC, a compiled UTF-8 decoder).
+        building Python strings (a compiled UTF-8 decoder; NFKC only where a
+        text needs it, see :func:`cibwatch.normalize.text.arrow_codepoints`).
 
-        Sets ``norm_`` (distinct normalised texts, decoded on first access),
-        ``text_hash_`` (their 64-bit hashes), ``text_of_post_``,
+        Sets ``norm_`` (distinct normalised texts, numbered by their first
+        post in time and decoded on first access), ``text_hash_`` (their
+        64-bit hashes), ``text_of_post_``,
         ``doc_text_`` / ``doc_scope_`` / ``doc_of_post_`` (a doc is a distinct
         text within one scope), ``pairs_`` (similar docs with their Jaccard),
         ``centre_`` (each doc's cluster centre doc), ``labels_`` (each post's
