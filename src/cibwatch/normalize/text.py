@@ -621,17 +621,30 @@ def arrow_codepoints(arr: Any, *, nfkc: bool = True) -> tuple[np.ndarray, np.nda
     todo = _texts_with_flag(cps, cp_offs, _tables().flags, F_NFKC)
     if todo.size == 0:
         return cps, cp_offs
-    whole = _decode(*_gather_texts(cps, cp_offs, todo))
+    whole = _decode(*gather_texts(cps, cp_offs, todo))
     new_cps, new_offs = _codepoints([unicodedata.normalize("NFKC", t) for t in whole])
     return _splice(cps, cp_offs, todo, new_cps, new_offs)
 
 
-def _gather_texts(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    sizes = offs[idx + 1] - offs[idx]
+@njit(cache=True, parallel=True)
+def copy_texts(
+    out: np.ndarray, out_offs: np.ndarray, rows: np.ndarray, src: np.ndarray, cps: np.ndarray, offs: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Copy text ``src[r]`` of ``cps``/``offs`` to slot ``rows[r]`` of ``out``/``out_offs``, in parallel."""
+    for r in prange(rows.shape[0]):
+        i = src[r]
+        k = rows[r]
+        out[out_offs[k] : out_offs[k + 1]] = cps[offs[i] : offs[i + 1]]
+
+
+def gather_texts(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The texts ``idx`` of a code-point buffer, as a new buffer and offsets (copied in parallel)."""
+    idx = np.asarray(idx, np.int64)
     new = np.zeros(idx.shape[0] + 1, np.int64)
-    np.cumsum(sizes, out=new[1:])
-    pos = np.repeat(offs[idx] - new[:-1], sizes) + np.arange(int(new[-1]))
-    return cps[pos], new
+    np.cumsum(offs[idx + 1] - offs[idx], out=new[1:])
+    out = np.empty(int(new[-1]), cps.dtype)
+    copy_texts(out, new, np.arange(idx.shape[0]), idx, cps, offs)
+    return out, new
 
 
 def normalize_arrow_batches(

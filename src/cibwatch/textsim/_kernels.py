@@ -607,28 +607,3 @@ def first_seen(hashes: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.nd
             m += 1
         ids[i] = slot_id[s]
     return ids, first[:m]
-
-
-@njit(cache=True, parallel=True)
-def gather(cps: np.ndarray, offs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The texts ``idx`` of a code-point buffer, as a new buffer and offsets (copied in parallel)."""
-    m = idx.shape[0]
-    new = np.zeros(m + 1, np.int64)
-    for r in range(m):
-        new[r + 1] = new[r] + offs[idx[r] + 1] - offs[idx[r]]
-    out = np.empty(new[m], cps.dtype)
-    for r in prange(m):
-        i = idx[r]
-        out[new[r] : new[r + 1]] = cps[offs[i] : offs[i + 1]]
-    return out, new
-
-
-@njit(cache=True, parallel=True)
-def gather_into(
-    out: np.ndarray, out_offs: np.ndarray, rows: np.ndarray, src: np.ndarray, cps: np.ndarray, offs: np.ndarray
-) -> None:  # pragma: no cover - compiled
-    """Copy text ``src[r]`` of ``cps``/``offs`` to slot ``rows[r]`` of ``out``/``out_offs``, in parallel."""
-    for r in prange(rows.shape[0]):
-        i = src[r]
-        k = rows[r]
-        out[out_offs[k] : out_offs[k + 1]] = cps[offs[i] : offs[i + 1]]

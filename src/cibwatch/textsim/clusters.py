@@ -44,6 +44,7 @@ import xxhash
 
 from ..errors import ParameterError
 from ..normalize.lang import DEFAULT_LANGUAGES, detect_languages
+from ..normalize.text import gather_texts
 from ..signals import TRACE_SCHEMA
 from .guard import GUARD_DEFAULTS, GenericPhraseGuard
 from .near import DEFAULTS, NearDuplicates
@@ -220,15 +221,13 @@ def text_clusters(
     rep_row[unit_of_post[cr[first_idx]]] = cr[first_idx]
     # the guard reads each unit's normalised centre text
     ucps, uoffs = nd.text_codepoints()
-    from ._kernels import gather
-
     unit_text = nd.doc_text_[units]
     guard = GenericPhraseGuard(
         margin_bits=p["guard_margin_bits"],
         min_words=p["guard_min_words"],
         min_corpus=p["guard_min_corpus"],
         seed=p["seed"],
-    ).fit(gather(ucps, uoffs, unit_text.astype(np.int64)), n_acc)
+    ).fit(gather_texts(ucps, uoffs, unit_text), n_acc)
     generic = guard.generic_
     info["guard"] = {"units": int(n_units), "generic_units": int(generic.sum()), "corpus": guard.corpus_}
     # cluster ids: the centre text's hash, with its scope

@@ -45,11 +45,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ParameterError
-from ..normalize.text import F_CJK, _codepoints, _decode, _tables, normalize_arrow_batches, normalize_codepoints
+from ..normalize.text import (
+    F_CJK,
+    _codepoints,
+    _decode,
+    _tables,
+    copy_texts,
+    normalize_arrow_batches,
+    normalize_codepoints,
+)
 from ._kernels import (
     components,
     first_seen,
-    gather_into,
     order_keys,
     similarity_join,
     span_hashes,
@@ -135,7 +142,7 @@ def _gather_parts(parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray) -
     batch_of = np.searchsorted(starts, idx, side="right") - 1
     for b, (c, o) in enumerate(parts):
         rows = np.flatnonzero(batch_of == b)
-        gather_into(out, new, rows, idx[rows] - starts[b], c, o)
+        copy_texts(out, new, rows, idx[rows] - starts[b], c, o)
     return out, new
 
 
