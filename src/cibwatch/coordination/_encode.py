@@ -1,7 +1,7 @@
 """Trace tables to integer arrays, and the chunked pair stream.
 
 Shared by the default and the CooRTweet-compatible modes: both sort traces by
-``(object, time, tie-break)`` and walk a compiled sliding window over them
+``(object, time, tie-break)`` and walk a sliding window over them
 (:mod:`._kernels`). Pairs are produced in chunks whose boundaries fall on
 object boundaries, so per-chunk reductions never split an (account pair,
 object) group and memory stays bounded by ``chunk_pairs``.
@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from ..errors import MissingColumnError, ParameterError
 from ..signals import TRACE_SCHEMA
-from ._kernels import fill_pairs, window_ends
+from ._kernels import pairs_between, window_ends
 
 #: Pairs materialised at once (about 100 bytes a pair while a chunk is reduced: ~400 MB).
 DEFAULT_CHUNK_PAIRS = 4_000_000
@@ -152,10 +152,7 @@ def iter_pair_chunks(
         lo, up = int(bounds[s]), int(bounds[e])
         total = int(before[e] - before[s])
         if total:
-            out_i = np.empty(total, np.int64)
-            out_j = np.empty(total, np.int64)
-            k = fill_pairs(lo, up, hi, cap, out_i, out_j)
-            yield out_i[:k], out_j[:k]
+            yield pairs_between(lo, up, hi, cap)
         s = e
 
 

@@ -4,9 +4,9 @@ Algorithm (default mode)
 ------------------------
 1. Traces with a missing account, object or time are dropped; traces of the
    same account on the same object in the same second are collapsed.
-2. Traces are sorted by (object, time, account); a compiled two-pointer sweep
-   gives each trace the end of its window (``time_window`` seconds,
-   inclusive) inside its object, and the pairs (i, j) are written in chunks
+2. Traces are sorted by (object, time, account); one binary search on the
+   sorted (object, time) key gives each trace the end of its window
+   (``time_window`` seconds, inclusive) inside its object, and the pairs (i, j) are written in chunks
    that end on object boundaries. No cartesian product, no range join.
 3. Popular objects are capped: each trace is paired with at most
    ``max_pairs_per_trace`` of its nearest later traces in the window, so an

@@ -3,7 +3,7 @@
 :func:`get_engine` returns an object with ``coordinate(traces, **params)``
 (a fitted :class:`cibwatch.coordination.CoordinationDetector`). ``"duckdb"``
 is the single-machine engine: traces come from the DuckDB store and pairs are
-found by the compiled sliding window. ``"spark"`` is reserved for the cluster
+found by the sliding window over traces sorted by (object, time). ``"spark"`` is reserved for the cluster
 engine and reports clearly when it cannot run.
 """
 
@@ -31,7 +31,7 @@ class Engine(Protocol):
 
 
 class LocalEngine:
-    """DuckDB store + in-process numba sliding window."""
+    """DuckDB store + in-process sliding window (NumPy)."""
 
     name = "duckdb"
 
