@@ -240,3 +240,14 @@ def test_missing_trace_column_is_named():
 def test_empty_traces_give_empty_tables():
     det = CoordinationDetector().fit(traces([]))
     assert det.edges_.num_rows == 0 and det.evidence_.num_rows == 0 and det.pairs_.num_rows == 0
+
+
+@pytest.mark.parametrize("n_kinds", [1, 3])
+@pytest.mark.parametrize("scale", [1, 100_000])  # small count range (table) and large (sort)
+def test_signal_counts_are_written_per_edge(n_kinds, scale):
+    from cibwatch.coordination.detector import _signals_json
+
+    per_kind = np.random.default_rng(n_kinds).integers(0, 5, (500, n_kinds)) * scale
+    kinds = ["url", "repost", "hashtag"][:n_kinds]
+    got = [json.loads(s) for s in _signals_json(per_kind, kinds).to_pylist()]
+    assert got == [{kinds[i]: int(row[i]) for i in range(n_kinds) if row[i]} for row in per_kind]

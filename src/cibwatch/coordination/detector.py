@@ -472,15 +472,15 @@ class CoordinationDetector:
         )
 
         # evidence: the closest pair per (edge, object), oriented by account; built on access
-        first_is_a = st.acc[eo_i] == ea
         self._evidence_state = (
             edge_of,
             ea,
             eb,
             eo_obj,
-            np.where(first_is_a, st.row[eo_i], st.row[eo_j]),
-            np.where(first_is_a, st.row[eo_j], st.row[eo_i]),
+            eo_i,
+            eo_j,
             eo_dt,
+            st,
             ts,
             table.column("post_id"),
             acc_dict,
@@ -510,11 +510,15 @@ class CoordinationDetector:
 
     # -- evidence ----------------------------------------------------------------
     def _build_evidence(self, rows: np.ndarray | None) -> pa.Table:
-        (edge_of, ea, eb, eo_obj, row_a, row_b, eo_dt, ts, posts, acc_dict, obj_dict, obj_kind, kinds, _) = (
+        (edge_of, ea, eb, eo_obj, eo_i, eo_j, eo_dt, st, ts, posts, acc_dict, obj_dict, obj_kind, kinds, _) = (
             self._evidence_state
         )
         if rows is not None:
-            ea, eb, eo_obj, row_a, row_b, eo_dt = (c[rows] for c in (ea, eb, eo_obj, row_a, row_b, eo_dt))
+            ea, eb, eo_obj, eo_i, eo_j, eo_dt = (c[rows] for c in (ea, eb, eo_obj, eo_i, eo_j, eo_dt))
+        # orient each closest pair by account: the post of the edge's first account first
+        first_is_a = st.acc[eo_i] == ea
+        row_a = np.where(first_is_a, st.row[eo_i], st.row[eo_j])
+        row_b = np.where(first_is_a, st.row[eo_j], st.row[eo_i])
         return pa.Table.from_arrays(
             [
                 acc_dict.take(pa.array(ea)),
@@ -613,8 +617,15 @@ def _signals_json(per_kind: np.ndarray, kinds: list[str]) -> pa.Array:
     if n == 0:
         return pa.array([], pa.string())
     radix = per_kind.max(axis=0).astype(np.float64) + 1
-    if np.prod(radix) < 2**62:
-        mult = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    n_keys = float(np.prod(radix))  # count vectors as mixed-radix numbers
+    mult = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64) if n_keys < 2**62 else None
+    if mult is not None and n_keys <= max(4 * n, 2**16):  # a small key range: numbered through a table, no sort
+        key = per_kind[:, 0].astype(np.int64) if k == 1 else per_kind.astype(np.int64) @ mult
+        seen = np.zeros(int(n_keys), bool)
+        seen[key] = True
+        group = (np.cumsum(seen) - 1)[key]
+        reps = (np.flatnonzero(seen)[:, None] // mult) % radix.astype(np.int64)
+    elif mult is not None:
         key = per_kind.astype(np.int64) @ mult
         order = np.argsort(key, kind="stable")
         sk = key[order]
