@@ -32,6 +32,9 @@ def load_commands() -> None:
 
 
 def main() -> None:
+    from ..runtime import retain_freed_memory
+
+    retain_freed_memory()  # freed arrays are reused, not page-faulted in again (see cibwatch.runtime)
     load_commands()
     run_app()
 
