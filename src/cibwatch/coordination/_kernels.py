@@ -54,11 +54,9 @@ def pairs_between(start: int, stop: int, hi: np.ndarray, cap: np.ndarray) -> tup
     m = np.minimum(hi[start:stop] - idx - 1, cap[start:stop])
     np.maximum(m, 0, out=m)
     pi = np.repeat(idx, m)
-    # j = i + 1 + (rank of the pair among i's pairs)
-    first = np.cumsum(m) - m
-    pj = np.arange(pi.shape[0], dtype=np.int64) - np.repeat(first, m)
-    pj += pi
-    pj += 1
+    # j = i + 1 + (rank of the pair among i's pairs) = (pair number) + (i + 1 - i's first pair number)
+    pj = np.arange(pi.shape[0], dtype=np.int64)
+    pj += np.repeat(idx + 1 - (np.cumsum(m) - m), m)
     return pi, pj
 
 

@@ -369,20 +369,27 @@ class CoordinationDetector:
         parts: list[tuple[np.ndarray, ...]] = []
         i32 = np.int32
         small = len(st) < 2**31 and n_obj < 2**31
+        # traces with a co-actor (another account, same object, in the window): whose objects count
+        # towards minimum participation
+        paired = np.zeros(len(st), bool)
+        loop_key = n_acc * n_acc  # above every account-pair key
         for pi, pj in iter_pair_chunks(st, hi, caps, int(self.chunk_pairs)):
             ai, aj = st.acc[pi], st.acc[pj]
-            ok = ai != aj
-            pi, pj, ai, aj = pi[ok], pj[ok], ai[ok], aj[ok]
-            if not pi.shape[0]:
-                continue
             key = np.minimum(ai, aj) * n_acc + np.maximum(ai, aj)
-            order = np.argsort(key, kind="stable")  # keeps object order inside a key
+            loops = ai == aj
+            n_pairs = pi.shape[0] - int(np.count_nonzero(loops))
+            if not n_pairs:
+                continue
+            key[loops] = loop_key  # loops sort last and are cut off
+            order = np.argsort(key, kind="stable")[:n_pairs]  # keeps object order inside a key
             pi, pj = pi[order], pj[order]
+            paired[pi] = True
+            paired[pj] = True
             k, o, cnt, tot, bi, bj, bdt = reduce_edge_objects(key[order], st.obj[pi], st.ts[pj] - st.ts[pi], pi, pj)
             if small:  # 36 bytes per (edge, object) row instead of 56
                 o, bi, bj = o.astype(i32), bi.astype(i32), bj.astype(i32)
             parts.append((k, o, cnt.astype(i32), tot, bi, bj, bdt.astype(i32)))
-            del key, order, ai, aj, pi, pj
+            del key, order, ai, aj, pi, pj, loops
 
         if parts:
             eo_key, eo_obj, eo_n, eo_sum, eo_i, eo_j, eo_dt = (np.concatenate(c) for c in zip(*parts, strict=True))
@@ -399,11 +406,9 @@ class CoordinationDetector:
 
         # minimum participation, on both ends: distinct objects co-acted on
         ea, eb = eo_key // n_acc, eo_key % n_acc
-        if eo_key.shape[0]:
-            part_inc = _unique(np.concatenate([ea * n_obj + eo_obj, eb * n_obj + eo_obj]))
-            participation = np.bincount(part_inc // n_obj, minlength=n_acc)
-        else:
-            participation = np.zeros(n_acc, np.int64)
+        part_inc = _unique(st.obj[paired] * n_acc + st.acc[paired])
+        participation = np.bincount(part_inc % n_acc, minlength=n_acc)
+        del paired, part_inc
         ok = (participation[ea] >= self.min_participation) & (participation[eb] >= self.min_participation)
         eo_key, eo_obj, eo_n, eo_sum, eo_i, eo_j, eo_dt, ea, eb = (
             c[ok] for c in (eo_key, eo_obj, eo_n, eo_sum, eo_i, eo_j, eo_dt, ea, eb)
@@ -492,7 +497,7 @@ class CoordinationDetector:
         self._evidence_table: pa.Table | None = None
 
         # pairs are not kept: the sweep is re-run on first access to pairs_
-        self._pair_state = (st, hi, caps, table, n_acc, _unique(eo_key), obj_dict, acc_dict, obj_kind, kinds)
+        self._pair_state = (st, hi, caps, table, n_acc, eo_key[starts], obj_dict, acc_dict, obj_kind, kinds)
         self._pairs_table: pa.Table | None = None
         self.info_ = {
             "traces_in": n_in,
