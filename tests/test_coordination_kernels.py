@@ -66,3 +66,13 @@ def test_best_kind_count_per_group():
     kind = np.array([0, 1, 1, 2, 0, 0, 0], np.int64)
     assert best_kind_count(starts, 7, kind, 3).tolist() == [2, 1, 3]
     assert best_kind_count(np.empty(0, np.int64), 0, kind[:0], 3).tolist() == []
+
+
+def test_reduce_edge_objects_without_repeats_returns_each_pair():
+    key = np.array([1, 1, 2], np.int64)
+    obj = np.array([7, 8, 7], np.int64)
+    dt = np.array([3, 0, 9], np.int64)
+    pi, pj = np.array([1, 2, 3], np.int64), np.array([4, 5, 6], np.int64)
+    k, o, n, total, bi, bj, bdt = reduce_edge_objects(key, obj, dt, pi, pj)
+    assert (k.tolist(), o.tolist(), n.tolist(), total.tolist()) == ([1, 1, 2], [7, 8, 7], [1, 1, 1], [3.0, 0.0, 9.0])
+    assert (bi.tolist(), bj.tolist(), bdt.tolist()) == ([1, 2, 3], [4, 5, 6], [3, 0, 9])

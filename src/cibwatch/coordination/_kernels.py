@@ -84,6 +84,8 @@ def reduce_edge_objects(
         e = np.empty(0, np.int64)
         return e, e, e, np.empty(0, np.float64), e, e, e
     brk = group_starts(key, obj)
+    if brk.all():  # every pair its own (key, obj): nothing to collapse (common when windows are short)
+        return key, obj, np.ones(n, np.int64), dt.astype(np.float64), pi, pj, dt
     starts = np.flatnonzero(brk)
     count = np.diff(np.r_[starts, n])
     total = np.add.reduceat(dt.astype(np.float64), starts)
