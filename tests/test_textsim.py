@@ -22,7 +22,7 @@ from cibwatch.textsim import (
     generic_mask,
     text_clusters,
 )
-from cibwatch.textsim._kernels import brute_force_pairs, components, similarity_join, star_clusters
+from cibwatch.textsim._kernels import _sort_unique, brute_force_pairs, components, similarity_join, star_clusters
 
 
 def _jaccard(a: str, b: str, k: int = 4) -> float:
@@ -278,3 +278,30 @@ def test_text_clusters_traces_and_table():
     assert res.info["parameters"]["text_threshold"] == 0.5 and res.info["near"]["similar_pairs"] > 0
     with pytest.raises(ParameterError, match="text parameters"):
         text_clusters(pa.Table.from_pylist(rows), {"treshold": 0.4})
+
+
+
+@pytest.mark.parametrize("far_post", [False, True])  # a post decades away: (time, row) no longer fits one integer
+def test_representative_is_the_first_post_of_the_cluster_centre(far_post):
+    import pyarrow as pa
+
+    message = "Ask why the ferry budget for {} was cut again before the winter storms"
+    raw = [message.format("Port Hardy"), message.format("PORT HARDY"), message.format("port hardy")]
+    rows = [  # the same text after normalisation, posted by five accounts; rows 2 and 3 tie on the earliest time
+        {"account": f"x:a{i}", "post_id": f"p{i}", "ts": t, "text": raw[i % 3]} for i, t in enumerate([30, 20, 10, 10, 40])
+    ]
+    if far_post:
+        rows.append({"account": "x:late", "post_id": "late", "ts": 5 * 10**17, "text": "A remark on rinks and snow"})
+    res = text_clusters(pa.Table.from_pylist(rows), {"guard_min_corpus": 10**6})
+    (cluster,) = res.clusters.to_pylist()
+    assert cluster["n_accounts"] == 5 and cluster["representative"] == raw[2]  # row 2: earliest time, then lowest row
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=70), st.integers(0, 5), st.integers(0, 5))
+def test_sort_unique_sorts_a_slice_in_place_and_keeps_its_distinct_values(values, before, after):
+    # short slices are insertion-sorted, longer ones use the general sort: both must agree with NumPy
+    x = np.array([99] * before + values + [99] * after, np.uint64)
+    d = _sort_unique(x, before, before + len(values))
+    assert x[before : before + d].tolist() == sorted(set(values))
+    assert x[:before].tolist() == [99] * before and x[before + len(values) :].tolist() == [99] * after

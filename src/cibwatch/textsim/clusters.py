@@ -125,7 +125,7 @@ def _traces(posts: pa.Table, rows: np.ndarray, keys: pa.Array, kind: str) -> pa.
         {
             "account": posts.column("account").take(idx),
             "object_key": keys,
-            "kind": pa.array([kind] * rows.size, pa.string()),
+            "kind": pa.repeat(pa.scalar(kind, pa.string()), rows.size),
             "post_id": posts.column("post_id").take(idx),
             "ts": posts.column("ts").take(idx),
         }
@@ -212,13 +212,18 @@ def text_clusters(
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if pairs.size else pairs
     n_acc = np.bincount(pairs // n_acc_codes, minlength=n_units)
     n_posts = np.bincount(post_unit, minlength=n_units)
-    # the first post of each unit's centre doc (the representative)
+    # the first post (by time, then row) of each unit's centre doc: the representative
     centre_rows = rows_with[doc_of_post[rows_with] == post_centre[rows_with]]
-    order = np.lexsort((centre_rows, ts[centre_rows], unit_of_post[centre_rows]))
-    cr = centre_rows[order]
-    first_idx = np.r_[True, unit_of_post[cr][1:] != unit_of_post[cr][:-1]]
-    rep_row = np.empty(n_units, np.int64)
-    rep_row[unit_of_post[cr[first_idx]]] = cr[first_idx]
+    t_min = int(ts.min())
+    if (int(ts.max()) - t_min + 1) * n < 2**62:  # (time, row) as one integer: a min per unit, no sort
+        first_key = np.full(n_units, np.iinfo(np.int64).max, np.int64)
+        np.minimum.at(first_key, unit_of_post[centre_rows], (ts[centre_rows] - t_min) * n + centre_rows)
+        rep_row = first_key % n
+    else:
+        cr = centre_rows[np.lexsort((centre_rows, ts[centre_rows], unit_of_post[centre_rows]))]
+        first = np.r_[True, unit_of_post[cr][1:] != unit_of_post[cr][:-1]]
+        rep_row = np.empty(n_units, np.int64)
+        rep_row[unit_of_post[cr[first]]] = cr[first]
     # the guard reads each unit's normalised centre text
     ucps, uoffs = nd.text_codepoints()
     unit_text = nd.doc_text_[units]
