@@ -305,3 +305,19 @@ def test_sort_unique_sorts_a_slice_in_place_and_keeps_its_distinct_values(values
     d = _sort_unique(x, before, before + len(values))
     assert x[before : before + d].tolist() == sorted(set(values))
     assert x[:before].tolist() == [99] * before and x[before + len(values) :].tolist() == [99] * after
+
+
+def test_posts_in_time_order_or_shuffled_give_the_same_clusters():
+    texts, ts = _corpus(5, 400, 600)
+    by_time = np.argsort(ts, kind="stable")  # the store's order (the fast path that skips sorting by time)
+    shuffled = np.random.default_rng(5).permutation(len(texts))
+
+    def clusters(order: np.ndarray) -> set[frozenset[int]]:
+        nd = NearDuplicates(threshold=0.5, window=60).fit([texts[i] for i in order], ts[order])
+        groups: dict[int, set[int]] = {}
+        for pos, doc in enumerate(nd.doc_of_post_.tolist()):
+            groups.setdefault(int(nd.centre_[doc]), set()).add(int(order[pos]))
+        return {frozenset(g) for g in groups.values()}
+
+    got = clusters(by_time)
+    assert got == clusters(shuffled) and any(len(g) > 2 for g in got)

@@ -324,7 +324,10 @@ class NearDuplicates:
         # numbered by first appearance in time: the texts alive in one window of the
         # join are then neighbours in memory
         hashes = np.concatenate([span_hashes(c, o, int(self.seed)) for c, o in parts])
-        by_time = np.argsort(ts_arr, kind="stable")
+        if n < 2 or bool((ts_arr[1:] >= ts_arr[:-1]).all()):  # the store reads posts in time order
+            by_time = np.arange(n, dtype=np.int64)
+        else:
+            by_time = np.argsort(ts_arr, kind="stable")
         text_of_post, first = first_seen(hashes, by_time)
         ucps, uoffs = _gather_parts(parts, first)
         del parts  # the distinct texts are all that is kept
