@@ -321,3 +321,14 @@ def test_posts_in_time_order_or_shuffled_give_the_same_clusters():
 
     got = clusters(by_time)
     assert got == clusters(shuffled) and any(len(g) > 2 for g in got)
+
+
+def test_string_codes_number_equal_strings_alike_by_first_appearance():
+    import pyarrow as pa
+
+    from cibwatch.textsim.clusters import string_codes
+
+    values = ["x:b", "x:a", None, "x:b", "", "x:é", "x:a", "x:é"]
+    chunked = pa.chunked_array([values[:3], values[3:]])
+    for col in (pa.array(values), chunked, pa.array(["pad"] + values).slice(1)):
+        assert string_codes(col).tolist() == [0, 1, 2, 0, 2, 3, 1, 3]  # a null is the empty string

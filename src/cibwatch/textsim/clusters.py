@@ -39,13 +39,13 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import xxhash
 
 from ..errors import ParameterError
 from ..normalize.lang import DEFAULT_LANGUAGES, detect_languages
 from ..normalize.text import gather_texts
 from ..signals import TRACE_SCHEMA
+from ._kernels import first_seen, span_hashes
 from .guard import GUARD_DEFAULTS, GenericPhraseGuard
 from .near import DEFAULTS, NearDuplicates
 from .xling import XLING_DEFAULTS, CrossLingualLinker, fingerprint
@@ -152,6 +152,23 @@ def _hex_keys(values: np.ndarray, prefix: str) -> pa.Array:
     return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
+def string_codes(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Equal strings get equal codes (0, 1, … by first appearance; a null is the empty string).
+
+    A 64-bit hash of each string's bytes, numbered in one hash-table pass:
+    two to three times faster than Arrow's dictionary encoding on a million
+    account ids. Two distinct strings share a code only if their hashes
+    collide (about one chance in 30 million among a million distinct strings).
+    """
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    arr = arr.cast(pa.large_string()).fill_null("")
+    bufs = arr.buffers()
+    offs = np.frombuffer(bufs[1], np.int64, len(arr) + 1, arr.offset * 8)
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    codes, _ = first_seen(span_hashes(data, offs, 0), np.arange(len(arr), dtype=np.int64))
+    return codes  # type: ignore[no-any-return]
+
+
 def text_clusters(
     posts: pa.Table, params: dict[str, Any] | None = None, *, xling: bool = True, describe: bool = True
 ) -> TextClusterResult:
@@ -181,7 +198,7 @@ def text_clusters(
     scope = None
     if p["text_scope"] is not None and "scope" in posts.column_names:
         scope = [s or "" for s in posts.column("scope").to_pylist()]
-    acc_codes = pc.dictionary_encode(posts.column("account").combine_chunks()).indices.to_numpy(zero_copy_only=False)
+    acc_codes = string_codes(posts.column("account"))
 
     nd = NearDuplicates(
         threshold=p["text_threshold"],
@@ -249,7 +266,7 @@ def text_clusters(
     near_mask = has.copy()
     near_mask[rows_with] = keep[post_unit]
     near_rows = np.flatnonzero(near_mask)
-    near_keys = _hex_keys(key_hash, "text_near:").take(pa.array(unit_of_post[near_rows]))
+    near_keys = _hex_keys(key_hash[unit_of_post[near_rows]], "text_near:")
     info["text_near"] = {
         "objects": int(keep.sum()),
         "shared_clusters": int(shared.sum()),
