@@ -99,29 +99,88 @@ def _tokens_of(
     return m
 
 
-@njit(cache=True, parallel=True)
 def token_hashes(
     cps: np.ndarray, offs: np.ndarray, cjk: np.ndarray, mode: int, k: int, cjk_k: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """Hashes of each text's shingles (``mode`` 0) or NUL-separated tokens (``mode`` 1).
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of each text's shingles (``mode`` 0) or NUL-separated tokens (``mode`` 1), in CSR form.
 
     Mode 0 follows :func:`cibwatch.normalize.text.shingles`: maximal runs of
     CJK and other code points; a run gives its ``k``-grams (``cjk_k`` for
     CJK), or itself when shorter; a run of spaces alone gives nothing.
-    ``cjk`` is a per-code-point boolean table. Duplicates are kept. Texts
-    are hashed in parallel (a counting pass sizes the output).
+    ``cjk`` is a per-code-point boolean table. Duplicates are kept.
     """
-    n = offs.shape[0] - 1
-    s = np.uint64(seed)
-    counts = np.zeros(n + 1, np.int64)
-    dummy = np.empty(0, np.uint64)
-    for t in prange(n):
-        counts[t + 1] = _tokens_of(cps, offs[t], offs[t + 1], cjk, mode, k, cjk_k, s, dummy, 0, False)
-    out_offs = np.cumsum(counts)
-    out = np.empty(out_offs[n], np.uint64)
-    for t in prange(n):
-        _tokens_of(cps, offs[t], offs[t + 1], cjk, mode, k, cjk_k, s, out, out_offs[t], True)
-    return out, out_offs
+    every = np.arange(offs.shape[0] - 1, dtype=np.int64)
+    out, starts, lengths = token_hashes_of([(cps, offs, every, every)], every.shape[0], cjk, mode, k, cjk_k, seed)
+    new_offs = np.zeros(every.shape[0] + 1, np.int64)
+    np.cumsum(lengths, out=new_offs[1:])
+    pack_left(out, starts, lengths, new_offs)
+    return out[: new_offs[-1]], new_offs
+
+
+def token_hashes_of(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    n: int,
+    cjk: np.ndarray,
+    mode: int,
+    k: int,
+    cjk_k: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`token_hashes` of ``n`` texts picked from several code-point buffers, read in place.
+
+    Each part is ``(cps, offs, src, dst)``: text ``src[r]`` of the buffer is
+    text ``dst[r]`` of the result (every text of the result comes from one
+    part). Returns ``(hashes, starts, lengths)``: text ``i``'s hashes are
+    ``hashes[starts[i] : starts[i] + lengths[i]]``. A text of ``L`` code
+    points has at most ``L`` tokens, so each text is given ``L`` slots and
+    hashed in one parallel pass (no counting pass; the slack is a few slots a
+    text).
+    """
+    bound = np.zeros(n + 1, np.int64)
+    for _, offs, src, dst in parts:
+        bound[dst + 1] = offs[src + 1] - offs[src]
+    np.cumsum(bound, out=bound)
+    out = np.empty(int(bound[n]), np.uint64)
+    lengths = np.zeros(n, np.int64)
+    for cps, offs, src, dst in parts:
+        _write_tokens(cps, offs, src, dst, cjk, mode, k, cjk_k, np.uint64(seed), out, bound, lengths)
+    return out, bound[:n], lengths
+
+
+@njit(cache=True, parallel=True)
+def _write_tokens(
+    cps: np.ndarray,
+    offs: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    cjk: np.ndarray,
+    mode: int,
+    k: int,
+    cjk_k: int,
+    s: np.uint64,
+    out: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    for r in prange(src.shape[0]):
+        i = src[r]
+        t = dst[r]
+        lengths[t] = _tokens_of(cps, offs[i], offs[i + 1], cjk, mode, k, cjk_k, s, out, starts[t], True)
+
+
+@njit(cache=True)
+def pack_left(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray, new_offs: np.ndarray) -> None:  # pragma: no cover
+    """Move ``x[starts[t] : starts[t] + lengths[t]]`` to ``new_offs[t]``, in place.
+
+    ``new_offs[t] <= starts[t]`` (each text moves left), so a forward pass
+    never overwrites what it still has to read: no second buffer.
+    """
+    for t in range(starts.shape[0]):
+        a = starts[t]
+        d = new_offs[t]
+        if a != d:
+            for i in range(lengths[t]):
+                x[d + i] = x[a + i]
 
 
 @njit(cache=True, inline="always")
@@ -151,29 +210,32 @@ def _sort_unique(x: np.ndarray, a: int, b: int) -> int:  # pragma: no cover - co
 
 @njit(cache=True, parallel=True)
 def order_keys(
-    hashes: np.ndarray, offs: np.ndarray, bucket_bits: int
+    hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, bucket_bits: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
-    """Per text: its distinct tokens as sorted order keys; and the bucket counts.
+    """Per text (``hashes[starts[t] : starts[t] + lengths[t]]``): its distinct tokens as
+    sorted order keys, in CSR form; and the bucket counts.
 
     A token is the 40 low bits of its hash; its bucket the ``bucket_bits``
     low bits; the bucket count (of a systematic sample of occurrences)
     approximates the token's frequency. Any function of the token gives a valid global order;
-    this one puts rare tokens first.
+    this one puts rare tokens first. ``hashes`` is overwritten.
     """
-    n = offs.shape[0] - 1
+    n = starts.shape[0]
     nb = 1 << bucket_bits
     bmask = np.uint64(nb - 1)
     mask40 = np.uint64((1 << 40) - 1)
     counts = np.zeros(nb, np.int32)
-    # frequencies from every 4th occurrence: any function of the token is a valid order,
-    # and a quarter of the counting (random memory access) ranks tokens as well
-    for i in range(0, hashes.shape[0], 4):
-        counts[np.int64(hashes[i] & bmask)] += 1
+    # frequencies from every 4th occurrence of each text: any function of the token is a
+    # valid order, and a quarter of the counting (random memory access) ranks tokens as well
+    for t in range(n):
+        for i in range(starts[t], starts[t] + lengths[t], 4):
+            counts[np.int64(hashes[i] & bmask)] += 1
     cap = np.uint64((1 << 23) - 1)
     keys = hashes  # overwritten in place (the caller's hashes are not needed afterwards)
     distinct = np.zeros(n + 1, np.int64)
     for t in prange(n):
-        a, b = offs[t], offs[t + 1]
+        a = starts[t]
+        b = a + lengths[t]
         for i in range(a, b):
             tok = hashes[i] & mask40
             c = np.uint64(counts[np.int64(tok & bmask)])
@@ -182,14 +244,7 @@ def order_keys(
             keys[i] = (c << np.uint64(40)) | tok
         distinct[t + 1] = _sort_unique(keys, a, b)
     new_offs = np.cumsum(distinct)
-    # packed in place (each text moves left, so a forward pass never overwrites what it
-    # still has to read): no second buffer of the size of all tokens
-    for t in range(n):
-        a = offs[t]
-        dst = new_offs[t]
-        if a != dst:
-            for i in range(distinct[t + 1]):
-                keys[dst + i] = keys[a + i]
+    pack_left(keys, starts, distinct[1:], new_offs)  # no second buffer of the size of all tokens
     return keys[: new_offs[n]], new_offs, counts
 
 

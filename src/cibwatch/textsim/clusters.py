@@ -43,7 +43,6 @@ import xxhash
 
 from ..errors import ParameterError
 from ..normalize.lang import DEFAULT_LANGUAGES, detect_languages
-from ..normalize.text import gather_texts
 from ..signals import TRACE_SCHEMA
 from ._kernels import first_seen, span_hashes
 from .guard import GUARD_DEFAULTS, GenericPhraseGuard
@@ -242,14 +241,13 @@ def text_clusters(
         rep_row = np.empty(n_units, np.int64)
         rep_row[unit_of_post[cr[first]]] = cr[first]
     # the guard reads each unit's normalised centre text
-    ucps, uoffs = nd.text_codepoints()
     unit_text = nd.doc_text_[units]
     guard = GenericPhraseGuard(
         margin_bits=p["guard_margin_bits"],
         min_words=p["guard_min_words"],
         min_corpus=p["guard_min_corpus"],
         seed=p["seed"],
-    ).fit(gather_texts(ucps, uoffs, unit_text), n_acc)
+    ).fit(nd.text_codepoints(unit_text), n_acc)
     generic = guard.generic_
     info["guard"] = {"units": int(n_units), "generic_units": int(generic.sum()), "corpus": guard.corpus_}
     # cluster ids: the centre text's hash, with its scope

@@ -61,7 +61,7 @@ from ._kernels import (
     similarity_join,
     span_hashes,
     star_clusters,
-    token_hashes,
+    token_hashes_of,
 )
 
 __all__ = ["NearDuplicates", "near_duplicates", "encode_token_sets", "DEFAULTS"]
@@ -132,17 +132,30 @@ def _parallel_join(
     return a[order], b[order], jac[order], sum(int(p[3]) for p in parts)
 
 
+def _pick(
+    parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Where the texts ``idx`` (numbered across the batches ``parts``) are: per batch
+    ``(cps, offs, src, dst)``, text ``src[r]`` of the batch being text ``dst[r]`` of ``idx``."""
+    starts = np.cumsum([0] + [o.shape[0] - 1 for _, o in parts])
+    batch_of = np.searchsorted(starts, idx, side="right") - 1
+    out = []
+    for b, (c, o) in enumerate(parts):
+        dst = np.flatnonzero(batch_of == b)
+        out.append((c, o, idx[dst] - starts[b], dst))
+    return out
+
+
 def _gather_parts(parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The texts ``idx`` (numbered across the batches ``parts`` of code points and offsets), as one buffer."""
-    sizes = np.concatenate([np.diff(o) for _, o in parts]) if parts else np.zeros(0, np.int64)
-    starts = np.cumsum([0] + [o.shape[0] - 1 for _, o in parts])
+    picked = _pick(parts, idx)
     new = np.zeros(idx.shape[0] + 1, np.int64)
-    np.cumsum(sizes[idx], out=new[1:])
+    for _, o, src, dst in picked:
+        new[dst + 1] = o[src + 1] - o[src]
+    np.cumsum(new, out=new)
     out = np.empty(int(new[-1]), np.uint32)
-    batch_of = np.searchsorted(starts, idx, side="right") - 1
-    for b, (c, o) in enumerate(parts):
-        rows = np.flatnonzero(batch_of == b)
-        copy_texts(out, new, rows, idx[rows] - starts[b], c, o)
+    for c, o, src, dst in picked:
+        copy_texts(out, new, dst, src, c, o)
     return out, new
 
 
@@ -179,10 +192,8 @@ def encode_token_sets(
     else:
         cps, offs = _codepoints(list(texts))
         mode = 0
-    hashes, hoffs = token_hashes(cps, offs, _cjk_table(), mode, int(shingle_size), int(cjk_shingle_size), int(seed))
-    bits = _bucket_bits(hashes.shape[0])
-    keys, koffs, _ = order_keys(hashes, hoffs, bits)
-    return keys, koffs, bits
+    every = np.arange(offs.shape[0] - 1, dtype=np.int64)
+    return _order_tokens([(cps, offs, every, every)], every.shape[0], mode, int(shingle_size), int(cjk_shingle_size), int(seed))
 
 
 def _check(name: str, value: Any, ok: bool, allowed: str) -> None:
@@ -329,16 +340,17 @@ class NearDuplicates:
         else:
             by_time = np.argsort(ts_arr, kind="stable")
         text_of_post, first = first_seen(hashes, by_time)
-        ucps, uoffs = _gather_parts(parts, first)
-        del parts  # the distinct texts are all that is kept
-        self._ucps, self._uoffs = ucps, uoffs
+        # the normalised batches are kept and the distinct texts read from them in place
+        # (copying 650k texts out of 1M costs half a second)
+        self._parts, self._first = parts, first
         if self.tokenizer is not None:
             uniq_raw = [raw[int(i)] for i in first]
             keys, koffs, bits = encode_token_sets(uniq_raw, tokenizer=self.tokenizer, seed=int(self.seed))
         else:
-            keys, koffs, bits = _encode_codepoints(
-                ucps, uoffs, self.tokens, int(self.shingle_size), int(self.cjk_shingle_size), int(self.seed)
-            )
+            keys, koffs, bits = _encode_parts(
+                _pick(parts, first), first.shape[0], self.tokens, int(self.shingle_size), int(self.cjk_shingle_size),
+                int(self.seed),
+            )  # fmt: skip
         n_texts = first.shape[0]
         timings["tokens_s"] = time.perf_counter() - t1
         t2 = time.perf_counter()
@@ -410,10 +422,10 @@ class NearDuplicates:
     @property
     def norm_(self) -> list[str]:
         """The distinct (normalised) texts, decoded on first access."""
-        if not hasattr(self, "_ucps"):
+        if not hasattr(self, "_parts"):
             raise AttributeError("norm_: call fit() first")
         if self._norm is None:
-            self._norm = _decode(self._ucps, self._uoffs)
+            self._norm = _decode(*self.text_codepoints())
         return self._norm
 
     def drop_tokens(self) -> None:
@@ -422,22 +434,35 @@ class NearDuplicates:
         self.token_keys_ = np.zeros(0, np.uint64)
         self.token_offsets_ = np.zeros(1, np.int64)
 
-    def text_codepoints(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct texts as code points and offsets (what the guard reads)."""
-        return self._ucps, self._uoffs
+    def text_codepoints(self, texts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (normalised) texts ``texts`` (all when None) as one buffer of code points and offsets."""
+        first = self._first if texts is None else self._first[np.asarray(texts, np.int64)]
+        return _gather_parts(self._parts, first)
 
 
-def _encode_codepoints(
-    cps: np.ndarray, offs: np.ndarray, tokens: str, k: int, cjk_k: int, seed: int
+def _encode_parts(
+    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    n: int,
+    tokens: str,
+    k: int,
+    cjk_k: int,
+    seed: int,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    if tokens == "words":
-        cps = np.where(cps == 32, np.uint32(0), cps).astype(np.uint32)
+    """Token sets as sorted order keys (see :func:`encode_token_sets`) of ``n`` texts picked from batches."""
+    if tokens == "words":  # words are the spaces' pieces: spaces become the NUL separators of mode 1
+        picked = [(np.where(c == 32, np.uint32(0), c).astype(np.uint32), o, src, dst) for c, o, src, dst in picked]
         mode = 1
     else:
         mode = 0
-    hashes, hoffs = token_hashes(cps, offs, _cjk_table(), mode, k, cjk_k, seed)
-    bits = _bucket_bits(hashes.shape[0])
-    keys, koffs, _ = order_keys(hashes, hoffs, bits)
+    return _order_tokens(picked, n, mode, k, cjk_k, seed)
+
+
+def _order_tokens(
+    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], n: int, mode: int, k: int, cjk_k: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    hashes, starts, lengths = token_hashes_of(picked, n, _cjk_table(), mode, k, cjk_k, seed)
+    bits = _bucket_bits(int(lengths.sum()))
+    keys, koffs, _ = order_keys(hashes, starts, lengths, bits)
     return keys, koffs, bits
 
 
