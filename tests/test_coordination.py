@@ -200,6 +200,21 @@ def test_chunking_does_not_change_the_result():
     assert a.pairs_.num_rows == b.pairs_.num_rows
 
 
+@pytest.mark.parametrize("chunk_pairs", [50, 10**9])
+def test_chunks_reduced_on_threads_give_the_sequential_result(monkeypatch, chunk_pairs):
+    import cibwatch.coordination.detector as detector
+
+    t = pile_on_and_group(n_pile=60, n_background=400)
+    monkeypatch.setattr(detector, "_THREADS", 1)
+    one = CoordinationDetector(min_participation=1, chunk_pairs=chunk_pairs).fit(t)
+    monkeypatch.setattr(detector, "_THREADS", 3)
+    monkeypatch.setattr(detector, "PAIRS_PER_THREAD", 1)  # every input is split over the threads
+    three = CoordinationDetector(min_participation=1, chunk_pairs=chunk_pairs).fit(t)
+    assert one.edges_.num_rows > 0 and one.info_ == three.info_
+    assert one.edges_.to_pylist() == three.edges_.to_pylist()
+    assert one.evidence_.to_pylist() == three.evidence_.to_pylist()
+
+
 def test_bh_qvalues_known_values():
     p = np.array([0.01, 0.04, 0.03, 0.5])
     q = bh_qvalues(p)

@@ -123,37 +123,47 @@ def trace_caps(st: SortedTraces, per_trace: int, per_object: int) -> np.ndarray:
     return per_obj[st.obj]
 
 
-def iter_pair_chunks(
+def pair_chunks(
     st: SortedTraces, hi: np.ndarray, cap: np.ndarray | None = None, chunk_pairs: int = DEFAULT_CHUNK_PAIRS
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield index pairs (i, j), i < j in sorted order, of traces on the same
-    object with ``ts[j] - ts[i] <= window`` (``hi`` from :func:`window_index`);
-    at most ``cap[i]`` per i (its nearest successors in time; no cap when
-    ``None``). Chunks end on
-    object boundaries.
-    """
+) -> tuple[list[tuple[int, int]], np.ndarray, int]:
+    """Trace ranges ``[lo, up)`` whose pairs (see :func:`iter_pair_chunks`) number at most
+    ``chunk_pairs`` each (or one object's), ending on object boundaries; with the caps
+    as an array and the total number of pairs."""
     n = len(st)
-    if n < 2:
-        return
     if cap is None:
         cap = np.full(n, NO_CAP, np.int64)
+    if n < 2:
+        return [], cap, 0
     per = np.minimum(hi - np.arange(n, dtype=np.int64) - 1, cap)
     cum = np.cumsum(per)
     # object starts: the only places a chunk may begin
     starts = np.flatnonzero(np.r_[True, st.obj[1:] != st.obj[:-1]])
     bounds = np.r_[starts, n]
     before = np.r_[0, cum][bounds]  # pairs emitted before each object start
+    out = []
     s = 0
     while s < len(bounds) - 1:
         # the furthest object end keeping this chunk under chunk_pairs (at least one object)
         limit = before[s] + chunk_pairs
         e = int(np.searchsorted(before, limit, side="right")) - 1
         e = max(e, s + 1)
-        lo, up = int(bounds[s]), int(bounds[e])
-        total = int(before[e] - before[s])
-        if total:
-            yield pairs_between(lo, up, hi, cap)
+        if before[e] > before[s]:
+            out.append((int(bounds[s]), int(bounds[e])))
         s = e
+    return out, cap, int(cum[-1])
+
+
+def iter_pair_chunks(
+    st: SortedTraces, hi: np.ndarray, cap: np.ndarray | None = None, chunk_pairs: int = DEFAULT_CHUNK_PAIRS
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield index pairs (i, j), i < j in sorted order, of traces on the same
+    object with ``ts[j] - ts[i] <= window`` (``hi`` from :func:`window_index`);
+    at most ``cap[i]`` per i (its nearest successors in time; no cap when
+    ``None``). Chunks end on object boundaries.
+    """
+    ranges, cap, _ = pair_chunks(st, hi, cap, chunk_pairs)
+    for lo, up in ranges:
+        yield pairs_between(lo, up, hi, cap)
 
 
 def count_capped(st: SortedTraces, hi: np.ndarray, cap: np.ndarray) -> tuple[int, int]:

@@ -47,6 +47,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -57,15 +60,17 @@ from ..errors import ParameterError
 from ._encode import (
     DEFAULT_CHUNK_PAIRS,
     NO_CAP,
+    SortedTraces,
     as_trace_table,
     count_capped,
     encode,
     iter_pair_chunks,
+    pair_chunks,
     sort_traces,
     trace_caps,
     window_index,
 )
-from ._kernels import best_kind_count, reduce_edge_objects
+from ._kernels import best_kind_count, pairs_between, reduce_edge_objects
 from .compat import coortweet_network, coortweet_pairs
 from .nullmodel import adamic_adar_weight, bh_qvalues, configuration_expectation, edge_pvalues
 
@@ -338,8 +343,14 @@ class CoordinationDetector:
             )
             table = table.filter(valid)
         n_in = table.num_rows
-        acc, acc_dict = encode(table.column("account"), sort_dictionary=True)
-        obj, obj_dict = encode(table.column("object_key"), sort_dictionary=True)
+        if _THREADS > 1 and n_in >= PAIRS_PER_THREAD:  # Arrow's hashing and sorting release the GIL
+            with ThreadPoolExecutor(2) as pool:
+                accounts = pool.submit(encode, table.column("account"), sort_dictionary=True)
+                obj, obj_dict = encode(table.column("object_key"), sort_dictionary=True)
+                acc, acc_dict = accounts.result()
+        else:
+            acc, acc_dict = encode(table.column("account"), sort_dictionary=True)
+            obj, obj_dict = encode(table.column("object_key"), sort_dictionary=True)
         kind_codes, kind_dict = encode(table.column("kind").fill_null(""), sort_dictionary=True)
         ts = table.column("ts").to_numpy().astype(np.int64, copy=False)
         n_acc, n_obj, n_kind = len(acc_dict), len(obj_dict), max(len(kind_dict), 1)
@@ -366,30 +377,21 @@ class CoordinationDetector:
         caps = trace_caps(st, cap, per_object)
         hi = window_index(st, int(self.time_window))
         capped_traces, capped_objects = count_capped(st, hi, caps)
-        parts: list[tuple[np.ndarray, ...]] = []
-        i32 = np.int32
-        small = len(st) < 2**31 and n_obj < 2**31
         # traces with a co-actor (another account, same object, in the window): whose objects count
         # towards minimum participation
         paired = np.zeros(len(st), bool)
-        loop_key = n_acc * n_acc  # above every account-pair key
-        for pi, pj in iter_pair_chunks(st, hi, caps, int(self.chunk_pairs)):
-            ai, aj = st.acc[pi], st.acc[pj]
-            key = np.minimum(ai, aj) * n_acc + np.maximum(ai, aj)
-            loops = ai == aj
-            n_pairs = pi.shape[0] - int(np.count_nonzero(loops))
-            if not n_pairs:
-                continue
-            key[loops] = loop_key  # loops sort last and are cut off
-            order = np.argsort(key, kind="stable")[:n_pairs]  # keeps object order inside a key
-            pi, pj = pi[order], pj[order]
-            paired[pi] = True
-            paired[pj] = True
-            k, o, cnt, tot, bi, bj, bdt = reduce_edge_objects(key[order], st.obj[pi], st.ts[pj] - st.ts[pi], pi, pj)
-            if small:  # 36 bytes per (edge, object) row instead of 56
-                o, bi, bj = o.astype(i32), bi.astype(i32), bj.astype(i32)
-            parts.append((k, o, cnt.astype(i32), tot, bi, bj, bdt.astype(i32)))
-            del key, order, ai, aj, pi, pj, loops
+        ranges, caps, n_pairs_all = pair_chunks(st, hi, caps, int(self.chunk_pairs))
+        workers = min(_THREADS, max(n_pairs_all // PAIRS_PER_THREAD, 1))
+        if workers > 1 and len(ranges) < workers:  # split into a chunk per thread
+            ranges, _, _ = pair_chunks(st, hi, caps, max(n_pairs_all // workers, 1))
+        small = len(st) < 2**31 and n_obj < 2**31
+        reduce = partial(_reduce_chunk, st=st, hi=hi, caps=caps, n_acc=n_acc, paired=paired, small=small)
+        if workers > 1 and len(ranges) > 1:
+            # NumPy releases the GIL in the sorts, gathers and arithmetic: chunks reduce side by side
+            with ThreadPoolExecutor(workers) as pool:
+                parts = [p for p in pool.map(reduce, ranges) if p is not None]
+        else:
+            parts = [p for p in map(reduce, ranges) if p is not None]
 
         if parts:
             eo_key, eo_obj, eo_n, eo_sum, eo_i, eo_j, eo_dt = (np.concatenate(c) for c in zip(*parts, strict=True))
@@ -602,6 +604,43 @@ class CoordinationDetector:
     @pairs_.setter
     def pairs_(self, value: pa.Table) -> None:
         self.__dict__["pairs_"] = value
+
+
+#: Threads that reduce pair chunks side by side (results do not depend on it).
+_THREADS = max(1, min(4, os.cpu_count() or 1))
+#: Pairs per thread below which fewer threads are used (one below twice this).
+PAIRS_PER_THREAD = 200_000
+
+
+def _reduce_chunk(
+    bounds: tuple[int, int],
+    *,
+    st: SortedTraces,
+    hi: np.ndarray,
+    caps: np.ndarray,
+    n_acc: int,
+    paired: np.ndarray,
+    small: bool,
+) -> tuple[np.ndarray, ...] | None:
+    """The pairs of traces ``bounds`` reduced to one row per (account pair, object):
+    key, object, pairs, sum of gaps, closest pair and its gap. Marks ``paired``."""
+    pi, pj = pairs_between(bounds[0], bounds[1], hi, caps)
+    ai, aj = st.acc[pi], st.acc[pj]
+    key = np.minimum(ai, aj) * n_acc + np.maximum(ai, aj)
+    loops = ai == aj
+    n_pairs = pi.shape[0] - int(np.count_nonzero(loops))
+    if not n_pairs:
+        return None
+    key[loops] = n_acc * n_acc  # above every account-pair key: loops sort last and are cut off
+    order = np.argsort(key, kind="stable")[:n_pairs]  # keeps object order inside a key
+    pi, pj = pi[order], pj[order]
+    paired[pi] = True  # only ever set to True: chunks may share the array
+    paired[pj] = True
+    k, o, cnt, tot, bi, bj, bdt = reduce_edge_objects(key[order], st.obj[pi], st.ts[pj] - st.ts[pi], pi, pj)
+    i32 = np.int32
+    if small:  # 36 bytes per (edge, object) row instead of 56
+        o, bi, bj = o.astype(i32), bi.astype(i32), bj.astype(i32)
+    return k, o, cnt.astype(i32), tot, bi, bj, bdt.astype(i32)
 
 
 def _unique(x: np.ndarray) -> np.ndarray:
