@@ -55,10 +55,9 @@ def _tokens_of(
     s: np.uint64,
     out: np.ndarray,
     pos: int,
-    write: bool,
 ) -> int:  # pragma: no cover - compiled
-    """Shingles (mode 0) or NUL-separated tokens (mode 1) of ``cps[a:b]``: their number,
-    and their hashes written at ``out[pos:]`` when ``write``."""
+    """Shingles (mode 0) or NUL-separated tokens (mode 1) of ``cps[a:b]``: their hashes
+    written at ``out[pos:]``, and their number."""
     m = 0
     if mode == 1:
         i = a
@@ -67,8 +66,7 @@ def _tokens_of(
             while j < b and cps[j] != 0:
                 j += 1
             if j > i:
-                if write:
-                    out[pos + m] = _hash_span(cps, i, j, s, np.uint64(0))
+                out[pos + m] = _hash_span(cps, i, j, s, np.uint64(0))
                 m += 1
             i = j + 1
         return m
@@ -87,13 +85,11 @@ def _tokens_of(
                     blank = False
                     break
             if not blank:
-                if write:
-                    out[pos + m] = _hash_span(cps, i, j, s, dom)
+                out[pos + m] = _hash_span(cps, i, j, s, dom)
                 m += 1
         else:
-            if write:
-                for q in range(i, j - g + 1):
-                    out[pos + m + q - i] = _hash_span(cps, q, q + g, s, dom)
+            for q in range(i, j - g + 1):
+                out[pos + m + q - i] = _hash_span(cps, q, q + g, s, dom)
             m += j - g + 1 - i
         i = j
     return m
@@ -165,7 +161,7 @@ def _write_tokens(
     for r in prange(src.shape[0]):
         i = src[r]
         t = dst[r]
-        lengths[t] = _tokens_of(cps, offs[i], offs[i + 1], cjk, mode, k, cjk_k, s, out, starts[t], True)
+        lengths[t] = _tokens_of(cps, offs[i], offs[i + 1], cjk, mode, k, cjk_k, s, out, starts[t])
 
 
 @njit(cache=True)
