@@ -6,8 +6,10 @@ Algorithm (default mode)
    same account on the same object in the same second are collapsed.
 2. Traces are sorted by (object, time, account); one binary search on the
    sorted (object, time) key gives each trace the end of its window
-   (``time_window`` seconds, inclusive) inside its object, and the pairs (i, j) are written in chunks
-   that end on object boundaries. No cartesian product, no range join.
+   (``time_window`` seconds, inclusive) inside its object, and the pairs
+   (i, j) are listed in chunks that end on object boundaries (reduced on up
+   to four threads; the result does not depend on how many). No cartesian
+   product, no range join.
 3. Popular objects are capped: each trace is paired with at most
    ``max_pairs_per_trace`` of its nearest later traces in the window, so an
    object shared 50,000 times in a few minutes costs 50,000 × cap pairs, not
