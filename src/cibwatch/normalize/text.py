@@ -600,13 +600,9 @@ def _splice(
     return out, out_offs
 
 
-def arrow_codepoints(arr: Any, *, nfkc: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Code points and offsets of an Arrow string array (nulls as empty texts), NFKC first by default.
-
-    Vectorised: a compiled UTF-8 decoder; NFKC (Python's ``unicodedata``) is
-    applied only to the texts holding a code point that NFKC may change
-    (``F_NFKC``), so no ``str`` is built for the others.
-    """
+def arrow_utf8(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes and int64 offsets of an Arrow string array or chunked array (nulls as
+    empty strings), as NumPy views of one contiguous large-string array."""
     import pyarrow as pa
 
     if isinstance(arr, pa.ChunkedArray):
@@ -615,7 +611,18 @@ def arrow_codepoints(arr: Any, *, nfkc: bool = True) -> tuple[np.ndarray, np.nda
     bufs = arr.buffers()
     offs = np.frombuffer(bufs[1], np.int64, len(arr) + 1, arr.offset * 8)
     data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    cps, cp_offs = _utf8_decode(data, offs.astype(np.int64))
+    return data, offs
+
+
+def arrow_codepoints(arr: Any, *, nfkc: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Code points and offsets of an Arrow string array (nulls as empty texts), NFKC first by default.
+
+    Vectorised: a compiled UTF-8 decoder; NFKC (Python's ``unicodedata``) is
+    applied only to the texts holding a code point that NFKC may change
+    (``F_NFKC``), so no ``str`` is built for the others.
+    """
+    data, offs = arrow_utf8(arr)
+    cps, cp_offs = _utf8_decode(data, offs)
     if not nfkc:
         return cps, cp_offs
     todo = _texts_with_flag(cps, cp_offs, _tables().flags, F_NFKC)

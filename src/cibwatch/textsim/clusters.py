@@ -43,6 +43,7 @@ import xxhash
 
 from ..errors import ParameterError
 from ..normalize.lang import DEFAULT_LANGUAGES, detect_languages
+from ..normalize.text import arrow_utf8
 from ..signals import TRACE_SCHEMA
 from ._kernels import first_seen, span_hashes
 from .guard import GUARD_DEFAULTS, GenericPhraseGuard
@@ -159,12 +160,8 @@ def string_codes(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     account ids. Two distinct strings share a code only if their hashes
     collide (about one chance in 30 million among a million distinct strings).
     """
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    arr = arr.cast(pa.large_string()).fill_null("")
-    bufs = arr.buffers()
-    offs = np.frombuffer(bufs[1], np.int64, len(arr) + 1, arr.offset * 8)
-    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    codes, _ = first_seen(span_hashes(data, offs, 0), np.arange(len(arr), dtype=np.int64))
+    data, offs = arrow_utf8(col)
+    codes, _ = first_seen(span_hashes(data, offs, 0), np.arange(offs.shape[0] - 1, dtype=np.int64))
     return codes  # type: ignore[no-any-return]
 
 
