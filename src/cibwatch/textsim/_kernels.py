@@ -95,6 +95,26 @@ def _tokens_of(
     return m
 
 
+#: Texts picked from batches of code points: per batch ``(cps, offs, src, dst)``, text
+#: ``src[r]`` of the batch being text ``dst[r]`` of the picked texts.
+Picked = list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+
+
+def every_text(cps: np.ndarray, offs: np.ndarray) -> Picked:
+    """All the texts of one buffer, in order, as :data:`Picked`."""
+    idx = np.arange(offs.shape[0] - 1, dtype=np.int64)
+    return [(cps, offs, idx, idx)]
+
+
+def picked_offsets(parts: Picked, n: int) -> np.ndarray:
+    """Offsets of the ``n`` picked texts' code points laid end to end (``n + 1`` values)."""
+    out = np.zeros(n + 1, np.int64)
+    for _, offs, src, dst in parts:
+        out[dst + 1] = offs[src + 1] - offs[src]
+    np.cumsum(out, out=out)
+    return out
+
+
 def token_hashes(
     cps: np.ndarray, offs: np.ndarray, cjk: np.ndarray, mode: int, k: int, cjk_k: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -105,16 +125,16 @@ def token_hashes(
     CJK), or itself when shorter; a run of spaces alone gives nothing.
     ``cjk`` is a per-code-point boolean table. Duplicates are kept.
     """
-    every = np.arange(offs.shape[0] - 1, dtype=np.int64)
-    out, starts, lengths = token_hashes_of([(cps, offs, every, every)], every.shape[0], cjk, mode, k, cjk_k, seed)
-    new_offs = np.zeros(every.shape[0] + 1, np.int64)
+    n = offs.shape[0] - 1
+    out, starts, lengths = token_hashes_of(every_text(cps, offs), n, cjk, mode, k, cjk_k, seed)
+    new_offs = np.zeros(n + 1, np.int64)
     np.cumsum(lengths, out=new_offs[1:])
     pack_left(out, starts, lengths, new_offs)
     return out[: new_offs[-1]], new_offs
 
 
 def token_hashes_of(
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    parts: Picked,
     n: int,
     cjk: np.ndarray,
     mode: int,
@@ -124,18 +144,13 @@ def token_hashes_of(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`token_hashes` of ``n`` texts picked from several code-point buffers, read in place.
 
-    Each part is ``(cps, offs, src, dst)``: text ``src[r]`` of the buffer is
-    text ``dst[r]`` of the result (every text of the result comes from one
-    part). Returns ``(hashes, starts, lengths)``: text ``i``'s hashes are
+    Every text of the result comes from one part (:data:`Picked`). Returns ``(hashes, starts, lengths)``: text ``i``'s hashes are
     ``hashes[starts[i] : starts[i] + lengths[i]]``. A text of ``L`` code
     points has at most ``L`` tokens, so each text is given ``L`` slots and
     hashed in one parallel pass (no counting pass; the slack is a few slots a
     text).
     """
-    bound = np.zeros(n + 1, np.int64)
-    for _, offs, src, dst in parts:
-        bound[dst + 1] = offs[src + 1] - offs[src]
-    np.cumsum(bound, out=bound)
+    bound = picked_offsets(parts, n)
     out = np.empty(int(bound[n]), np.uint64)
     lengths = np.zeros(n, np.int64)
     for cps, offs, src, dst in parts:

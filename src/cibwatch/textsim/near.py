@@ -55,9 +55,12 @@ from ..normalize.text import (
     normalize_codepoints,
 )
 from ._kernels import (
+    Picked,
     components,
+    every_text,
     first_seen,
     order_keys,
+    picked_offsets,
     similarity_join,
     span_hashes,
     star_clusters,
@@ -132,11 +135,8 @@ def _parallel_join(
     return a[order], b[order], jac[order], sum(int(p[3]) for p in parts)
 
 
-def _pick(
-    parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Where the texts ``idx`` (numbered across the batches ``parts``) are: per batch
-    ``(cps, offs, src, dst)``, text ``src[r]`` of the batch being text ``dst[r]`` of ``idx``."""
+def _pick(parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray) -> Picked:
+    """Where the texts ``idx`` (numbered across the batches ``parts``) are, as :data:`Picked`."""
     starts = np.cumsum([0] + [o.shape[0] - 1 for _, o in parts])
     batch_of = np.searchsorted(starts, idx, side="right") - 1
     out = []
@@ -149,10 +149,7 @@ def _pick(
 def _gather_parts(parts: list[tuple[np.ndarray, np.ndarray]], idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The texts ``idx`` (numbered across the batches ``parts`` of code points and offsets), as one buffer."""
     picked = _pick(parts, idx)
-    new = np.zeros(idx.shape[0] + 1, np.int64)
-    for _, o, src, dst in picked:
-        new[dst + 1] = o[src + 1] - o[src]
-    np.cumsum(new, out=new)
+    new = picked_offsets(picked, idx.shape[0])
     out = np.empty(int(new[-1]), np.uint32)
     for c, o, src, dst in picked:
         copy_texts(out, new, dst, src, c, o)
@@ -192,8 +189,8 @@ def encode_token_sets(
     else:
         cps, offs = _codepoints(list(texts))
         mode = 0
-    every = np.arange(offs.shape[0] - 1, dtype=np.int64)
-    return _order_tokens([(cps, offs, every, every)], every.shape[0], mode, int(shingle_size), int(cjk_shingle_size), int(seed))
+    n = offs.shape[0] - 1
+    return _order_tokens(every_text(cps, offs), n, mode, int(shingle_size), int(cjk_shingle_size), int(seed))
 
 
 def _check(name: str, value: Any, ok: bool, allowed: str) -> None:
@@ -441,7 +438,7 @@ class NearDuplicates:
 
 
 def _encode_parts(
-    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    picked: Picked,
     n: int,
     tokens: str,
     k: int,
@@ -458,7 +455,7 @@ def _encode_parts(
 
 
 def _order_tokens(
-    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], n: int, mode: int, k: int, cjk_k: int, seed: int
+    picked: Picked, n: int, mode: int, k: int, cjk_k: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray, int]:
     hashes, starts, lengths = token_hashes_of(picked, n, _cjk_table(), mode, k, cjk_k, seed)
     bits = _bucket_bits(int(lengths.sum()))
