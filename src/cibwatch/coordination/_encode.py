@@ -124,18 +124,33 @@ def trace_caps(st: SortedTraces, per_trace: int, per_object: int) -> np.ndarray:
 
 
 def pair_chunks(
-    st: SortedTraces, hi: np.ndarray, cap: np.ndarray | None = None, chunk_pairs: int = DEFAULT_CHUNK_PAIRS
+    st: SortedTraces,
+    hi: np.ndarray,
+    cap: np.ndarray | None = None,
+    chunk_pairs: int = DEFAULT_CHUNK_PAIRS,
+    *,
+    max_workers: int = 1,
+    min_worker_pairs: int = 1,
 ) -> tuple[list[tuple[int, int]], np.ndarray, int]:
     """Trace ranges ``[lo, up)`` whose pairs (see :func:`iter_pair_chunks`) number at most
-    ``chunk_pairs`` each (or one object's), ending on object boundaries; with the caps
-    as an array and the total number of pairs."""
+    ``chunk_pairs`` each (or one object's), ending on object boundaries; with the caps as
+    an array and the number of workers to reduce them.
+
+    Workers: up to ``max_workers``, one per ``min_worker_pairs`` pairs. With more than
+    one, chunks hold ``chunk_pairs / workers`` pairs (at most the total split evenly), so
+    the pairs in memory at once stay within ``chunk_pairs``.
+    """
     n = len(st)
     if cap is None:
         cap = np.full(n, NO_CAP, np.int64)
     if n < 2:
-        return [], cap, 0
+        return [], cap, 1
     per = np.minimum(hi - np.arange(n, dtype=np.int64) - 1, cap)
     cum = np.cumsum(per)
+    total = int(cum[-1])
+    workers = max(1, min(max_workers, total // max(min_worker_pairs, 1)))
+    if workers > 1:
+        chunk_pairs = max(min(chunk_pairs, total) // workers, 1)
     # object starts: the only places a chunk may begin
     starts = np.flatnonzero(np.r_[True, st.obj[1:] != st.obj[:-1]])
     bounds = np.r_[starts, n]
@@ -150,7 +165,7 @@ def pair_chunks(
         if before[e] > before[s]:
             out.append((int(bounds[s]), int(bounds[e])))
         s = e
-    return out, cap, int(cum[-1])
+    return out, cap, workers
 
 
 def iter_pair_chunks(

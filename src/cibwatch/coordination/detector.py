@@ -382,10 +382,9 @@ class CoordinationDetector:
         # traces with a co-actor (another account, same object, in the window): whose objects count
         # towards minimum participation
         paired = np.zeros(len(st), bool)
-        ranges, caps, n_pairs_all = pair_chunks(st, hi, caps, int(self.chunk_pairs))
-        workers = min(_THREADS, max(n_pairs_all // PAIRS_PER_THREAD, 1))
-        if workers > 1:  # chunks of chunk_pairs / workers: as many pairs in memory at once as one thread
-            ranges, _, _ = pair_chunks(st, hi, caps, max(min(int(self.chunk_pairs), n_pairs_all) // workers, 1))
+        ranges, caps, workers = pair_chunks(
+            st, hi, caps, int(self.chunk_pairs), max_workers=_THREADS, min_worker_pairs=PAIRS_PER_THREAD
+        )
         small = len(st) < 2**31 and n_obj < 2**31
         reduce = partial(_reduce_chunk, st=st, hi=hi, caps=caps, n_acc=n_acc, paired=paired, small=small)
         if workers > 1 and len(ranges) > 1:
