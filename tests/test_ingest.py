@@ -19,7 +19,9 @@ COORTWEET = Path(__file__).parent / "data" / "coortweet" / "russian_coord_tweets
 
 
 def _balanced(store) -> None:
-    """rows_read = stored + quarantined for every source, and the quarantine table agrees."""
+    """rows_read = stored + quarantined for every source, the quarantine table agrees, and no post is stored twice."""
+    dup = store.query("SELECT count(*) AS n FROM (SELECT 1 FROM posts GROUP BY platform, post_id HAVING count(*) > 1)")
+    assert dup[0]["n"] == 0
     for s in store.query("SELECT source_id, rows_read, stored, quarantined FROM sources"):
         assert s["rows_read"] == s["stored"] + s["quarantined"]
         n = store.query("SELECT count(*) AS n FROM quarantine WHERE source_id = ?", [s["source_id"]])[0]["n"]

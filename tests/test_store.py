@@ -4,7 +4,7 @@ import pytest
 
 from cibwatch import Store
 from cibwatch.errors import NoRunError, SchemaError
-from cibwatch.store import SCHEMA_VERSION
+from cibwatch.store import MIGRATIONS, SCHEMA_VERSION
 
 
 def test_memory_store_has_canonical_tables(store):
@@ -20,6 +20,34 @@ def test_file_store_reopens_without_remigrating(tmp_path):
     with Store(p) as s:
         assert s.schema_version() == SCHEMA_VERSION
         assert s.count("cases") == 1
+
+
+def test_version_1_store_migrates_keeping_its_posts(tmp_path):
+    import duckdb
+
+    p = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(p))
+    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+    for sql in dict(MIGRATIONS)[1]:
+        con.execute(sql)
+    con.execute("INSERT INTO schema_version VALUES (1, now())")
+    con.execute(
+        "INSERT INTO posts (platform, post_id, account_id, created_at, text, urls, source_id, ingested_at) "
+        "VALUES ('x', '1', 'a', '2024-01-01 10:00', 'hello', ['https://e.example'], 's', now())"
+    )
+    with pytest.raises(duckdb.ConstraintException):  # version 1 keyed posts by (platform, post_id)
+        con.execute(
+            "INSERT INTO posts (platform, post_id, account_id, created_at, source_id, ingested_at) "
+            "VALUES ('x', '1', 'b', '2024-01-01 11:00', 's', now())"
+        )
+    con.close()
+    with Store(p) as s:
+        assert s.schema_version() == SCHEMA_VERSION >= 2
+        rows = s.query("SELECT post_id, account_id, text, urls FROM posts")
+        assert rows == [{"post_id": "1", "account_id": "a", "text": "hello", "urls": ["https://e.example"]}]
+        keys = s.query("SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'posts'")
+        assert "PRIMARY KEY" not in {k["constraint_type"] for k in keys}
+        assert {"posts", "accounts"} <= set(s.tables()) and "posts_v2" not in s.tables()
 
 
 def test_newer_schema_is_refused(tmp_path):

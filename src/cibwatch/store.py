@@ -55,6 +55,35 @@ def split_node_key(key: str) -> tuple[str, str]:
     return platform, account_id
 
 
+# Columns of ``posts`` (version 1 added a primary key, version 2 dropped it).
+_POST_COLUMNS = """
+        platform VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        text VARCHAR,
+        lang VARCHAR,
+        conversation_id VARCHAR,
+        reply_to_post_id VARCHAR,
+        reply_to_account_id VARCHAR,
+        repost_of_post_id VARCHAR,
+        repost_of_account_id VARCHAR,
+        quote_of_post_id VARCHAR,
+        root_post_id VARCHAR,          -- the page post / thread root a comment sits under
+        urls VARCHAR[],
+        hashtags VARCHAR[],
+        mentions VARCHAR[],
+        media_hashes VARCHAR[],
+        like_count BIGINT,
+        reply_count BIGINT,
+        repost_count BIGINT,
+        quote_count BIGINT,
+        client VARCHAR,
+        source_id VARCHAR NOT NULL,
+        source_line BIGINT,
+        ingested_at TIMESTAMP NOT NULL
+"""
+
 _V1 = [
     # --- provenance -------------------------------------------------------
     """CREATE TABLE sources (
@@ -85,34 +114,7 @@ _V1 = [
         PRIMARY KEY (source_id, record_no)
     )""",
     # --- canonical data ---------------------------------------------------
-    """CREATE TABLE posts (
-        platform VARCHAR NOT NULL,
-        post_id VARCHAR NOT NULL,
-        account_id VARCHAR NOT NULL,
-        created_at TIMESTAMP NOT NULL,
-        text VARCHAR,
-        lang VARCHAR,
-        conversation_id VARCHAR,
-        reply_to_post_id VARCHAR,
-        reply_to_account_id VARCHAR,
-        repost_of_post_id VARCHAR,
-        repost_of_account_id VARCHAR,
-        quote_of_post_id VARCHAR,
-        root_post_id VARCHAR,          -- the page post / thread root a comment sits under
-        urls VARCHAR[],
-        hashtags VARCHAR[],
-        mentions VARCHAR[],
-        media_hashes VARCHAR[],
-        like_count BIGINT,
-        reply_count BIGINT,
-        repost_count BIGINT,
-        quote_count BIGINT,
-        client VARCHAR,
-        source_id VARCHAR NOT NULL,
-        source_line BIGINT,
-        ingested_at TIMESTAMP NOT NULL,
-        PRIMARY KEY (platform, post_id)
-    )""",
+    f"CREATE TABLE posts ({_POST_COLUMNS}, PRIMARY KEY (platform, post_id))",
     """CREATE TABLE accounts (
         platform VARCHAR NOT NULL,
         account_id VARCHAR NOT NULL,
@@ -267,8 +269,19 @@ _V1 = [
     )""",
 ]
 
+# Version 2: ``posts`` without its primary key. The ingest merge keeps ``(platform, post_id)``
+# unique by itself (an UPDATE of the stored copies and an INSERT of the others, after folding a
+# chunk's copies of a post), and the key's index made every insert maintain it and write through
+# the write-ahead log.
+_V2 = [
+    f"CREATE TABLE posts_v2 ({_POST_COLUMNS})",
+    "INSERT INTO posts_v2 SELECT * FROM posts",
+    "DROP TABLE posts",
+    "ALTER TABLE posts_v2 RENAME TO posts",
+]
+
 #: Ordered schema migrations: (version, statements). Append, never edit.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _V1)]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _V1), (2, _V2)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _RESULT_TABLES = (
