@@ -43,21 +43,28 @@ class Block:
     line: int  # 1-based number of the first line
     offset: int  # byte offset of the first line in the decompressed stream
     n_lines: int
+    starts: np.ndarray  # where each line starts in ``data``, then ``len(data)`` (see line_starts)
 
     @property
     def last_line(self) -> int:
         return self.line + self.n_lines - 1
 
 
-def line_starts(data: bytes) -> np.ndarray:
-    """Offsets (into ``data``) where each line of a block starts, plus ``len(data)`` at the end."""
-    nl = np.flatnonzero(np.frombuffer(data, np.uint8) == _NL)
-    n = len(nl) if data.endswith(b"\n") or not data else len(nl) + 1
+def _starts(nl: np.ndarray, size: int, last_open: bool) -> np.ndarray:
+    """Line starts from the positions ``nl`` of the newlines of ``size`` bytes (``last_open``: a last
+    line without a newline follows the last of them)."""
+    n = len(nl) + 1 if last_open else len(nl)
     starts = np.empty(n + 1, np.int64)
     starts[0] = 0
     starts[1 : len(nl) + 1] = nl[:n] + 1
-    starts[n] = len(data)
+    starts[n] = size
     return starts
+
+
+def line_starts(data: bytes) -> np.ndarray:
+    """Offsets (into ``data``) where each line of a block starts, plus ``len(data)`` at the end."""
+    nl = np.flatnonzero(np.frombuffer(data, np.uint8) == _NL)
+    return _starts(nl, len(data), bool(data) and not data.endswith(b"\n"))
 
 
 def lines_array(data: bytes, starts: np.ndarray) -> pa.Array:
@@ -104,9 +111,12 @@ class LineBlocks:
         self._pos = 0
         return have > 0
 
-    def _take(self, end: int, n_lines: int) -> Block:
+    def _take(self, end: int, nl: np.ndarray) -> Block:
+        """The block up to ``end``, whose newlines are at ``nl`` (relative to the current position)."""
         data = self._buf[self._pos : end]
-        blk = Block(data, self.line, self.offset, n_lines)
+        starts = _starts(nl, len(data), bool(data) and data[-1] != _NL)
+        n_lines = len(starts) - 1
+        blk = Block(data, self.line, self.offset, n_lines, starts)
         self._pos = end
         self.line += n_lines
         self.offset += len(data)
@@ -135,17 +145,12 @@ class LineBlocks:
             self._fill(len(buf) - pos + size)
             buf, pos = self._buf, self._pos
             cut = buf.find(b"\n", pos) + 1
-        if max_lines is not None and max_lines > 0:
-            nl = np.flatnonzero(np.frombuffer(buf, np.uint8, count=cut - pos, offset=pos) == _NL)
-            if len(nl) > max_lines:
-                cut = pos + int(nl[max_lines - 1]) + 1
+        nl = np.flatnonzero(np.frombuffer(buf, np.uint8, count=cut - pos, offset=pos) == _NL)
+        if max_lines is not None and 0 < max_lines <= len(nl):  # more lines follow the max_lines-th: cut
+            cut = pos + int(nl[max_lines - 1]) + 1
         if even_quotes and cut > pos:
             cut = self._even_quote_cut(pos, cut)
-        data_end = cut
-        n_lines = buf.count(b"\n", pos, data_end)
-        if data_end == len(buf) and self._eof and not buf.endswith(b"\n", pos, data_end):
-            n_lines += 1
-        return self._take(data_end, n_lines)
+        return self._take(cut, nl[: np.searchsorted(nl, cut - pos)])
 
     def _even_quote_cut(self, pos: int, cut: int) -> int:
         buf = self._buf

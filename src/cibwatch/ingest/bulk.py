@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .blocks import BLOCK_BYTES, Block, LineBlocks, line_starts, lines_array
+from .blocks import BLOCK_BYTES, Block, LineBlocks, lines_array
 from .formats import ReadContext, Reject, Row
 from .records import CsvRecords, CsvUnit, RowsOf, check_header, json_line_events, json_lines_start, record_unit
 from .source import iter_lines
@@ -146,7 +146,7 @@ def _json_blocks(spec: JsonLinesBulk, ctx: ReadContext, con: Any, writer: ChunkW
 
 
 def _json_block(spec: JsonLinesBulk, sql: str, con: Any, writer: ChunkWriter, blk: Block, unit0: int) -> None:
-    starts = line_starts(blk.data)
+    starts = blk.starts
     n = len(starts) - 1
     idx = np.arange(n, dtype=np.int64)
     lines = pa.table({"i": idx, "line_no": idx + blk.line, "line": lines_array(blk.data, starts)})
@@ -308,14 +308,9 @@ def _csv_block(
         res = _nothing_ok(n, unit0)
     finally:
         con.unregister("_cw_csv")
-    starts: np.ndarray | None = None
-
     def fallback(i: int, seq: int) -> int:
-        nonlocal starts
-        if starts is None:
-            starts = line_starts(blk.data)
         line = int(lines[i])
-        offset = blk.offset + int(starts[line - blk.line])
+        offset = blk.offset + int(blk.starts[line - blk.line])
         fields = [tbl.column(k)[i].as_py() for k in range(tbl.num_columns)]
         item = record_unit(unit0 + i, line, offset, fields, header, len(header))
         for ev in [item] if isinstance(item, Reject) else spec.to_rows(item, ctx):
