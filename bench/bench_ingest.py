@@ -14,8 +14,7 @@ file (1,000,000 rows each by default; ``--rows N``, or ``BENCH_QUICK=1`` for
   ``count(*)`` need not build any column; a load builds and writes them all,
   as an ingest must (without checking, deduplicating or accounting for a row).
 
-The X and archive files go through the bulk readers (DuckDB / PyArrow); the
-Meta Graph file, whose comment threads nest, through the Python reader.
+All three go through the bulk readers (DuckDB / PyArrow).
 Prints a table and writes ``bench/out/ingest.json`` with a ``headline`` of
 the figures that matter (targets: within 3x of the raw scan, under 1.5 GB
 peak RSS). Run: ``python -m bench.bench_ingest``.

@@ -20,7 +20,7 @@ import pytest
 
 from cibwatch import Store
 from cibwatch.ingest import ingest_paths
-from cibwatch.ingest.synth import write_io_archive_csv, write_x_v2_jsonl
+from cibwatch.ingest.synth import write_io_archive_csv, write_meta_graph_jsonl, write_x_v2_jsonl
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 
@@ -271,9 +271,10 @@ class _Stop(Exception):
     pass
 
 
-@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "meta"])
 def test_interrupted_bulk_ingest_resumes_to_the_same_store(tmp_path, kind):
-    f = _mutated_x_v2(tmp_path, 5) if kind == "jsonl" else _mutated_io(tmp_path, 5)
+    mutated = {"jsonl": _mutated_x_v2, "csv": _mutated_io, "meta": _mutated_meta}[kind]
+    f = mutated(tmp_path, 5)
     seen = []
 
     def stop_after_three(rep):
@@ -338,3 +339,112 @@ def test_bulk_store_values(store, tmp_path):
     assert p["urls"] == [t["entities"]["urls"][0]["expanded_url"]] and p["hashtags"] == ["shame"]
     a = store.query("SELECT * FROM accounts")[0]
     assert (a["handle"], a["followers"]) == (t["author"]["username"], t["author"]["public_metrics"]["followers_count"])
+
+
+# -- mutated Meta Graph JSON Lines ---------------------------------------------------
+
+_NODE_MUTATIONS: dict[str, list] = {
+    "id": [None, "", "  x ", 123, 1.5, True, "0", 0, "a b", "ünï", "id_1"],
+    "from": [None, "name", {"id": None}, {"id": 5, "name": 12}, {"id": "x", "name": ""}, {"name": True},
+             {"id": "x", "name": 1e5}, {"id": " 7", "name": "  spaced  "}, {"id": "u_1", "name": "رسالة 👍🏽"}],
+    "created_time": ["2023-08-07T12:32:44+0000", "bad", "", None, 1690000000, "1690000000000", "2023-08-07",
+                     "2023-08-07T12:32:44.123Z", "2023-08-07T12:32:44+05:30", "Wed Aug 27 13:08:45 +0000 2008", 1.5],
+    "message": [None, "", 12, 1.5, True, {"a": 1}, ["x"], "nul \x00 here", "[bracket] text", "true",
+                "see https://a.example/x. and HTTPS://B.example/y, httpſ://c.example/z?",
+                "中文 https://xinwen.example/1\u3000后面 https://xinwen.example/2\u00a0尾",
+                "line\u2028https://a.example/z\u2029tail\u0085https://b.example/q\x1ckeep",
+                "dup https://news.example/0 https://news.example/0!", "https://a.example/(x) <https://b.example/y>",
+                "http://", "no url here ://", "İstanbul HTTPS://ÇAĞ.example/Ş"],
+    "parent": [None, {}, {"id": None}, {"id": "other_id", "from": {"id": "999"}}, {"id": "other_id"},
+               "string", [1], {"id": ""}, {"id": 0}, {"id": "p 1"}, {"id": "x", "from": "who"}],
+    "like_count": ["3", 3.0, "x", None, True, -1, "__BIG__", " 4", ""],
+    "comment_count": [2, "2", 2.5, False],
+    "shares": [{"count": 5}, 5, {"count": "7"}, {}, {"count": 1.5}, None],
+    "attachment": [{"target": {"url": "https://t.example/1"}}, {"target": "https://t.example/2"}, {"url": 12},
+                   {"unshimmed_url": "ftp://x.example"}, {"url": ""}, [], "x", {"media": "x"},
+                   {"media": {"image": {"src": "HTTPS://IMG.example/A.JPG"}}}, {"media": {"image": {"src": 0}}},
+                   {"media": {"image": {"src": "ÄÖ"}}}, {"media": {"image": "src"}},
+                   {"target": {"url": ""}, "unshimmed_url": "https://u.example", "url": "https://v.example"}],
+    "attachments": [{"data": [{"url": "https://y.example"}]}, [{"url": "https://z.example"}], None, {}],
+    "comments": [None, "x", {"data": "x"}, {"data": [1, "s"]}, {"summary": 1}, {"data": []}],
+}
+
+
+def _mutate_node(rng: random.Random, node: dict) -> dict:
+    key = rng.choice(sorted(_NODE_MUTATIONS))
+    value = rng.choice(_NODE_MUTATIONS[key])
+    if key == "comments" and value is None:
+        node.pop("comments", None)
+    else:
+        node[key] = value
+    return node
+
+
+def _mutate_post(rng: random.Random, line: bytes) -> bytes:
+    post = orjson.loads(line)
+    kind = rng.randrange(30)
+    if kind == 0:
+        return line[: rng.randrange(1, len(line))]  # truncated
+    if kind == 1:
+        return line.replace(b'"message":"', b'"message":"\xff', 1)  # invalid UTF-8
+    if kind == 2:
+        return line[:-1] + b",}"  # trailing comma
+    if kind == 3:
+        return b"  "  # blank
+    if kind == 4:
+        return orjson.dumps(rng.choice([[post], "post", 5, {"data": [post, post]}]))  # a list, a page of posts
+    if kind == 5:  # the comments as a list (the Python reader takes it), or a reply with replies of its own
+        if rng.random() < 0.5:
+            post["comments"] = post.get("comments", {}).get("data", [])
+        else:
+            for c in post.get("comments", {}).get("data", []):
+                for r in c.get("comments", {}).get("data", []):
+                    r["comments"] = {"data": [dict(r, id=r["id"] + "_deep")]}
+    elif kind < 18:  # one node anywhere in the thread
+        nodes = [post]
+        for c in post.get("comments", {}).get("data", []):
+            nodes.append(c)
+            nodes.extend(c.get("comments", {}).get("data", []))
+        _mutate_node(rng, rng.choice(nodes))
+    else:
+        return line
+    return orjson.dumps(post).replace(b'"__BIG__"', b"123456789012345678901")
+
+
+def _mutated_meta(tmp_path: Path, seed: int, n: int = 8000) -> Path:
+    rng = random.Random(seed)
+    base = write_meta_graph_jsonl(tmp_path / "base.jsonl", n, seed=seed, accounts=300)
+    lines = base.read_bytes().splitlines()
+    out = [_mutate_post(rng, ln) if rng.random() < 0.5 else ln for ln in lines]
+    out += out[: len(out) // 10]  # repeats: later copies update earlier ones
+    rng.shuffle(out)
+    eol = b"\r\n" if seed % 2 else b"\n"
+    f = tmp_path / f"mutated-{seed}.jsonl"
+    f.write_bytes(b"\xef\xbb\xbf" + eol.join(out) + (eol if seed % 3 else b""))
+    return f
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mutated_meta_graph_same_on_both_paths(tmp_path, seed, monkeypatch):
+    from cibwatch.ingest import bulk
+
+    f = _mutated_meta(tmp_path, seed)
+    taken = []
+    stage = bulk._stage
+
+    def counting(res, writer, n, fallback, **kw):  # lines SQL took: those it did not hand to the fallback
+        left = [0]
+
+        def count(i):
+            left[0] += 1
+            fallback(i)
+
+        stage(res, writer, n, count, **kw)
+        taken.append(n - left[0])
+
+    monkeypatch.setattr(bulk, "_stage", counting)
+    out = _assert_same([f], chunk_size=[250_000, 300, 29][seed - 1])
+    src = out["sources"][0]
+    lines = len(f.read_bytes().splitlines())
+    assert src["quarantined"] > 25 and src["stored"] > 6000
+    assert lines * 0.4 < sum(taken) < lines * 0.9  # SQL took most lines, Python the rest

@@ -164,3 +164,37 @@ def test_json_strict_declines_what_orjson_refuses(con, line, strict):
     assert _one(con, "SELECT cw_json_strict(?)", line)[0] is strict
     if strict:
         orjson.loads(line)
+
+
+def test_meta_url_pattern_constants_are_the_regex_modules():
+    """The Meta Graph bulk reader spells _URL's \\s and IGNORECASE out for RE2; both come from the regex module."""
+    import sys
+
+    import regex
+
+    from cibwatch.ingest import meta_graph
+
+    cps = [cp for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp < 0xE000]
+    assert tuple(cp for cp in cps if regex.match(r"\s", chr(cp))) == meta_graph.URL_SPACE
+    for letter, spelled in meta_graph.URL_LETTERS.items():
+        same = regex.compile(letter, regex.IGNORECASE)
+        assert "".join(chr(cp) for cp in cps if same.match(chr(cp))) == "".join(sorted(spelled))
+
+
+_URL_TEXT = st.lists(
+    st.sampled_from(
+        ["http", "HTTPS", "httpſ", "://", "a.example", "/x", ".", ",", "!", "?", "(", ")", "<", ">", '"', "'", "[", "]",
+         " ", "\u3000", "\u00a0", "\u2028", "\x1c", "\x85", "\t", "\n", "中文", "İ", "ſ", "s", "é", "👍🏽", "{", "}"]
+    ),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_URL_TEXT)
+def test_meta_message_urls_match_the_python_reader(con, text):
+    from cibwatch.ingest import meta_graph
+
+    want = [u.rstrip(".,;:!?") for u in meta_graph._URL.findall(text)]
+    sql = f"SELECT list_transform(regexp_extract_all(?, {meta_graph._SQL_URL}), lambda u: rtrim(u, '.,;:!?'))"
+    assert _one(con, sql, text)[0] == want

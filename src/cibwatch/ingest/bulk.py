@@ -42,7 +42,7 @@ from .source import iter_lines
 from .sqlfn import install_macros
 from .writer import ACC_COLS, POST_COLS, SEQ_PER_UNIT, ChunkWriter
 
-__all__ = ["JsonLinesBulk", "CsvBulk", "NotBulk", "bulk_blocks", "MIN_BLOCK_BYTES"]
+__all__ = ["JsonLinesBulk", "JsonTreesBulk", "CsvBulk", "NotBulk", "bulk_blocks", "MIN_BLOCK_BYTES"]
 
 #: A CSV block that fails is re-read in blocks down to this size before Python takes it.
 MIN_BLOCK_BYTES = 64 << 10
@@ -93,6 +93,43 @@ class JsonLinesBulk:
 
 
 @dataclass(frozen=True)
+class JsonTreesBulk:
+    """Bulk reading of a JSON Lines format whose records hold several rows (a page post and its comments).
+
+    ``structure`` is the ``from_json`` structure; ``guard`` a SQL condition on
+    the raw ``line`` that must hold for SQL to parse it (e.g. that no key holds
+    a list where the structure expects an object: ``from_json`` would read it
+    as an empty object). ``nodes`` is SQL over ``parsed`` (columns ``i``,
+    ``line`` and ``t``, the parsed record, NULL when it did not parse) giving
+    one row per input row of the record: ``i``, ``rank`` (its place among the
+    record's rows in the order the Python reader yields them, 0 first), ``ok``
+    and the posts and ``a_`` columns. A record is taken by SQL only when every
+    one of its rows is ``ok`` (and it gives at least one row); each row holds
+    one post and one account observation. ``rows_of`` is the Python reader's
+    conversion of one parsed record.
+    """
+
+    structure: dict[str, Any]
+    guard: str
+    nodes: str
+    rows_of: RowsOf
+
+    def convert_sql(self) -> str:
+        structure = "'" + json.dumps(self.structure).replace("'", "''") + "'"
+        parsed = (
+            "SELECT i, line_no AS line, "  # noqa: S608 - the format's constant SQL
+            f"CASE WHEN cw_json_strict(line) AND ({self.guard}) THEN try(from_json(line, {structure})) END AS t "
+            "FROM _cw_lines"
+        )
+        cols = ", ".join([*POST_COLS[: POST_COLS.index("source_line")], *_A_COLS[: _A_COLS.index("a_seq")]])
+        return (
+            f"WITH parsed AS ({parsed}) SELECT i, ok IS TRUE AS ok, {cols}, line AS source_line, "  # noqa: S608
+            f"CAST(1 AS TINYINT) AS prio, ($unit0 + i) * {SEQ_PER_UNIT} + 2 * rank AS seq, "
+            f"($unit0 + i) * {SEQ_PER_UNIT} + 2 * rank + 1 AS a_seq FROM ({self.nodes})"
+        )
+
+
+@dataclass(frozen=True)
 class CsvBulk:
     """Bulk reading of a CSV format.
 
@@ -112,7 +149,7 @@ class CsvBulk:
 
 
 def bulk_blocks(
-    spec: JsonLinesBulk | CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, *, max_lines: int
+    spec: JsonLinesBulk | JsonTreesBulk | CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, *, max_lines: int
 ) -> Iterator[int]:
     """Stage the file's rows into ``writer`` block by block; yield the units read after each block.
 
@@ -120,15 +157,17 @@ def bulk_blocks(
     the layout the bulk reader takes.
     """
     install_macros(con)
-    if isinstance(spec, JsonLinesBulk):
-        return _json_blocks(spec, ctx, con, writer, max_lines)
-    return _csv_blocks(spec, ctx, con, writer, max_lines)
+    if isinstance(spec, CsvBulk):
+        return _csv_blocks(spec, ctx, con, writer, max_lines)
+    return _json_blocks(spec, ctx, con, writer, max_lines)
 
 
 # -- JSON Lines ------------------------------------------------------------------
 
 
-def _json_blocks(spec: JsonLinesBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, max_lines: int) -> Iterator[int]:
+def _json_blocks(
+    spec: JsonLinesBulk | JsonTreesBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, max_lines: int
+) -> Iterator[int]:
     with ctx.open() as f:
         first = json_lines_start(iter_lines(f))
     if first is None:
@@ -145,58 +184,65 @@ def _json_blocks(spec: JsonLinesBulk, ctx: ReadContext, con: Any, writer: ChunkW
             yield unit
 
 
-def _json_block(spec: JsonLinesBulk, sql: str, con: Any, writer: ChunkWriter, blk: Block, unit0: int) -> None:
+def _json_block(
+    spec: JsonLinesBulk | JsonTreesBulk, sql: str, con: Any, writer: ChunkWriter, blk: Block, unit0: int
+) -> None:
     starts = blk.starts
     n = len(starts) - 1
     idx = np.arange(n, dtype=np.int64)
     lines = pa.table({"i": idx, "line_no": idx + blk.line, "line": lines_array(blk.data, starts)})
     con.register("_cw_lines", pa.Table.from_batches(lines.to_batches(max_chunksize=_BATCH_ROWS)))
+    res: pa.Table | None
     try:
         res = con.sql(sql, params={"unit0": unit0}).to_arrow_table()
     except duckdb.Error:  # not expected; the Python reader then takes every line of the block
-        res = _nothing_ok(n, unit0)
+        res = None
     finally:
         con.unregister("_cw_lines")
 
-    def fallback(i: int, seq: int) -> int:
+    def fallback(i: int) -> None:
         raw = blk.data[starts[i] : starts[i + 1]].rstrip(b"\r\n")
         unit = unit0 + i
+        seq = unit * SEQ_PER_UNIT
         for ev in json_line_events(unit, blk.line + i, blk.offset + int(starts[i]), raw, spec.rows_of):
             seq = writer.add(ev, seq)
-        return seq
 
-    _stage(res, writer, n, fallback)
+    _stage(res, writer, n, fallback, several=isinstance(spec, JsonTreesBulk))
 
 
 # -- shared ------------------------------------------------------------------------
 
 
-def _nothing_ok(n: int, unit0: int) -> pa.Table:
-    """A bulk result that hands all ``n`` records to the Python reader."""
-    idx = np.arange(n, dtype=np.int64)
-    return pa.table({"i": idx, "ok": np.zeros(n, dtype=bool), "seq": (unit0 + idx) * SEQ_PER_UNIT})
+def _stage(
+    res: pa.Table | None, writer: ChunkWriter, n: int, fallback: Callable[[int], None], *, several: bool = False
+) -> None:
+    """Stage the rows of the records a bulk query took and run ``fallback`` on the others, in file order.
 
-
-def _stage(res: pa.Table, writer: ChunkWriter, n: int, fallback: Callable[[int, int], int]) -> None:
-    """Stage the ``ok`` rows of a bulk query's result and run ``fallback`` on the others, in file order."""
-    ok = res.column("ok")
-    okn = ok.to_numpy(zero_copy_only=False)
-    flagged = np.flatnonzero(~okn)
-    if len(flagged) < n:
-        good = res.filter(ok) if len(flagged) else res
+    ``res`` has a row per record (``i``, ``ok``) or, with ``several``, any
+    number of rows per record, and the record is taken only when all of them
+    are ``ok``. ``None`` hands every record to ``fallback``.
+    """
+    if res is None:
+        res = pa.table({"i": np.arange(n, dtype=np.int64), "ok": np.zeros(n, dtype=bool)})
+    i_all = res.column("i").to_numpy(zero_copy_only=False)
+    okn = res.column("ok").to_numpy(zero_copy_only=False)
+    rows = np.bincount(i_all, minlength=n) if several else np.ones(n, np.int64)
+    bad = rows == 0
+    bad[i_all[~okn]] = True
+    keep = ~bad[i_all] if several else okn
+    if keep.any():
+        good = res if keep.all() else res.filter(pa.array(keep))
         accs = good.select(_A_COLS).rename_columns(ACC_COLS)
         if accs.column("account_id").null_count:
             accs = accs.filter(pc.is_valid(accs.column("account_id")))
         writer.stage(good.select(POST_COLS), accs)
-    i_col = res.column("i").to_numpy(zero_copy_only=False)[flagged]
-    seq_col = res.column("seq").to_numpy(zero_copy_only=False)[flagged]
+    taken = np.concatenate([[0], np.cumsum(np.where(bad, 0, rows))])  # rows SQL took before each record
     done = 0
-    for k in np.argsort(i_col, kind="stable"):  # in file order, whatever order the query returned
-        i = int(i_col[k])
-        writer.count_fast(i - done)
+    for i in np.flatnonzero(bad).tolist():  # in file order, whatever order the query returned
+        writer.count_fast(int(taken[i] - taken[done]))
         done = i + 1
-        fallback(i, int(seq_col[k]))
-    writer.count_fast(n - done)
+        fallback(i)
+    writer.count_fast(int(taken[n] - taken[done]))
 
 
 # -- CSV -----------------------------------------------------------------------------
@@ -302,20 +348,22 @@ def _csv_block(
     params: dict[str, Any] = {"unit0": unit0}
     if "$platform" in sql:
         params["platform"] = ctx.platform or "x"
+    res: pa.Table | None
     try:
         res = con.sql(sql, params=params).to_arrow_table()
     except duckdb.Error:  # not expected; the Python reader then takes every record of the block
-        res = _nothing_ok(n, unit0)
+        res = None
     finally:
         con.unregister("_cw_csv")
-    def fallback(i: int, seq: int) -> int:
+
+    def fallback(i: int) -> None:
         line = int(lines[i])
         offset = blk.offset + int(blk.starts[line - blk.line])
         fields = [tbl.column(k)[i].as_py() for k in range(tbl.num_columns)]
         item = record_unit(unit0 + i, line, offset, fields, header, len(header))
+        seq = (unit0 + i) * SEQ_PER_UNIT
         for ev in [item] if isinstance(item, Reject) else spec.to_rows(item, ctx):
             seq = writer.add(ev, seq)
-        return seq
 
     _stage(res, writer, n, fallback)
 

@@ -20,8 +20,10 @@ from typing import Any
 import orjson
 import regex
 
+from .bulk import JsonTreesBulk
 from .formats import ReadContext, Reject, Row, RowError, make_account, make_post, register
 from .records import json_units
+from .sqlfn import re2_class
 
 PLATFORM = "facebook"
 _URL = regex.compile(r"https?://[^\s<>\"'()\[\]{}]+", regex.IGNORECASE)
@@ -171,16 +173,142 @@ def _split(doc: Any) -> list[Any]:
     return [doc]
 
 
-@register("meta-graph", sniff=_sniff)
+def _unit_rows(unit: int, line: int | None, offset: int | None, obj: Any) -> Iterator[Row | Reject]:
+    if isinstance(obj, dict) and isinstance(obj.get("data"), list) and "created_time" not in obj:
+        for p in obj["data"]:  # a JSONL file of whole response pages
+            yield from _rows_of(unit, line, offset, p)
+    else:
+        yield from _rows_of(unit, line, offset, obj)
+
+
+# -- bulk reader ------------------------------------------------------------------
+# A line holding a page post with its comments and their replies (the two levels the
+# Graph API nests) is read by SQL: from_json gives every leaf as VARCHAR, the three
+# levels are unnested and each node is converted as _convert does. SQL takes a line
+# only when every node is unambiguous (see sqlfn and the X v2 reader); any other
+# line (a deeper thread, a list of attachments, a message with a URL among non-ASCII
+# text...) goes to the Python reader whole.
+
+_S = "VARCHAR"
+_NODE: dict[str, Any] = {
+    "id": _S,
+    "message": _S,
+    "created_time": _S,
+    "from": {"id": _S, "name": _S},
+    "parent": {"id": _S, "from": {"id": _S}},
+    "like_count": _S,
+    "comment_count": _S,
+    "shares": {"count": _S},
+    "attachment": {"target": {"url": _S}, "unshimmed_url": _S, "url": _S, "media": {"image": {"src": _S}}},
+    "attachments": "JSON",
+}
+_REPLY = {**_NODE, "comments": "JSON"}
+_COMMENT = {**_NODE, "comments": {"data": [_REPLY]}}
+_STRUCTURE = {**_NODE, "data": "JSON", "comments": {"data": [_COMMENT]}}
+
+_U = "chr(31)"
+#: What ``\s`` matches in _URL (the regex module's Unicode White_Space), and the letters its
+#: IGNORECASE takes for each letter of "https" (``ſ`` for ``s``); tested against the module itself.
+URL_SPACE = (0x9, 0xA, 0xB, 0xC, 0xD, 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+URL_LETTERS = {"h": "hH", "t": "tT", "p": "pP", "s": "sSſ"}
+# _URL in RE2 syntax, case by case rather than with (?i), whose folding is RE2's own.
+_SQL_URL = (
+    "'"
+    + "".join(f"[{URL_LETTERS[c]}]" for c in "http")
+    + f"[{URL_LETTERS['s']}]?://"
+    + re2_class(URL_SPACE).replace("[", "[^", 1)[:-1]
+    + "<>\"''()\\[\\]{}]+'"
+)
+
+
+def _fields(n: str, parent: tuple[str, str] | None, root: str, extra: str = "true") -> str:
+    """The fields of node ``n`` the conversion reads, as columns common to the three levels.
+
+    ``parent`` is the SQL of the parent node's id and author id, ``root`` of the page post's id;
+    ``extra`` a further condition the node must meet.
+    """
+    att = f"{n}.attachment"
+    pid, paid = parent or ("CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)")
+    return f"""{n}.id AS id, {n}.message AS msg, {n}.created_time AS created, {n}."from".id AS aid,
+        {n}."from".name AS name, {n}.parent.id AS ref, {n}.parent."from".id AS ref_aid,
+        {n}.parent IS NOT NULL AS has_ref, {n}.like_count AS likes, {n}.comment_count AS comments,
+        {n}.shares.count AS shares, {att}.target.url AS url1, {att}.unshimmed_url AS url2, {att}.url AS url3,
+        {att}.media.image.src AS src, {n}.attachments IS NULL AND ({extra}) AS plain_node,
+        {pid} AS parent_id, {paid} AS parent_aid, {root} AS root_id"""
+
+
+_CANDS = ("url1", "url2", "url3")
+_ATT_URL = "coalesce(" + ", ".join(f"nullif({c}, '')" for c in _CANDS) + ")"
+# A node is taken when every value is unambiguous (see sqlfn): identifiers of [0-9A-Za-z_], other
+# strings plain, counts plain integers, a time cw_ts reads, attachment URLs that can only be strings.
+_OK = f"""
+    id IS NOT NULL AND aid IS NOT NULL AND ts IS NOT NULL AND plain_node
+    AND cw_ids_ok(concat_ws({_U}, id, aid, ref, ref_aid)) AND (NOT has_ref OR ref IS NOT NULL OR parent_id IS NULL)
+    AND cw_plain(msg) AND NOT contains(coalesce(msg, ''), chr(0))
+    AND cw_all_plain(concat_ws({_U}, name, src)) AND (src IS NULL OR src = '' OR regexp_full_match(src, '[\x21-\x7e]+'))
+    AND cw_ints_ok(concat_ws(',', likes, comments, shares))
+    AND """ + " AND ".join(f"({c} IS NULL OR {c} = '' OR regexp_matches({c}, '^https?://'))" for c in _CANDS)
+_SELECT = """
+    'facebook' AS platform, id AS post_id, aid AS account_id, ts AS created_at,
+    nullif(msg, '') AS text, CAST(NULL AS VARCHAR) AS lang, root_id AS conversation_id,
+    CASE WHEN parent_id IS NOT NULL THEN coalesce(ref, parent_id) END AS reply_to_post_id,
+    CASE WHEN parent_id IS NULL THEN NULL WHEN ref IS NOT NULL AND ref <> parent_id THEN ref_aid ELSE parent_aid END
+        AS reply_to_account_id,
+    CAST(NULL AS VARCHAR) AS repost_of_post_id, CAST(NULL AS VARCHAR) AS repost_of_account_id,
+    CAST(NULL AS VARCHAR) AS quote_of_post_id, CASE WHEN parent_id IS NOT NULL THEN root_id END AS root_post_id,
+    cw_nonempty(list_filter(all_urls, lambda u, k: list_position(all_urls, u) = k)) AS urls,
+    CAST(NULL AS VARCHAR[]) AS hashtags, CAST(NULL AS VARCHAR[]) AS mentions,
+    CASE WHEN nullif(src, '') IS NOT NULL THEN [lower(src)] END AS media_hashes,
+    cw_int(likes) AS like_count, cw_int(comments) AS reply_count, cw_int(shares) AS repost_count,
+    CAST(NULL AS BIGINT) AS quote_count, CAST(NULL AS VARCHAR) AS client,
+    'facebook' AS a_platform, aid AS a_account_id, CAST(NULL AS VARCHAR) AS a_handle,
+    nullif(name, '') AS a_display_name, CAST(NULL AS TIMESTAMP) AS a_created_at,
+    CAST(NULL AS BIGINT) AS a_followers, CAST(NULL AS BIGINT) AS a_following,
+    CAST(NULL AS VARCHAR) AS a_description, CAST(NULL AS VARCHAR) AS a_location,
+    CAST(NULL AS VARCHAR) AS a_account_lang, CAST(NULL AS VARCHAR) AS a_profile_image_url, ts AS a_seen_at
+"""
+# The post (rank 0), its comments, each ranked after the post and every earlier comment's
+# replies, and their replies; then every node converted as _convert does.
+_NODES = f"""
+    WITH c AS (
+        SELECT i, line, t.id AS root_id, t."from".id AS root_aid, e.n AS n, e.k AS k,
+               len(coalesce(e.n.comments.data, [])) AS replies
+        FROM (SELECT i, line, t, unnest(list_transform(t.comments.data, lambda x, k: {{'n': x, 'k': k}})) AS e
+              FROM parsed WHERE t IS NOT NULL)
+    ), c1 AS (
+        SELECT *, CAST(k + coalesce(sum(replies) OVER (PARTITION BY i ORDER BY k
+                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS rank
+        FROM c
+    ), c2 AS (
+        SELECT i, line, root_id, n.id AS pid, n."from".id AS paid, rank + e.r AS rank, e.n AS n
+        FROM (SELECT i, line, root_id, n, rank, unnest(list_transform(n.comments.data, lambda x, r: {{'n': x, 'r': r}})) AS e
+              FROM c1)
+    ), nodes AS (
+        SELECT i, line, CAST(0 AS BIGINT) AS rank, t IS NOT NULL AS parsed, {_fields("t", None, "t.id", "t.data IS NULL")}
+        FROM parsed
+        UNION ALL SELECT i, line, rank, true, {_fields("n", ("root_id", "root_aid"), "root_id")} FROM c1
+        UNION ALL SELECT i, line, rank, true, {_fields("n", ("pid", "paid"), "root_id", "n.comments IS NULL")} FROM c2
+    ), prepared AS (
+        SELECT *, cw_ts(created) AS ts,
+               list_concat(CASE WHEN {_ATT_URL} IS NULL THEN [] ELSE [{_ATT_URL}] END,
+                           list_transform(regexp_extract_all(coalesce(msg, ''), {_SQL_URL}), lambda u: rtrim(u, '.,;:!?')))
+                   AS all_urls
+        FROM nodes
+    )
+    SELECT i, rank, line, parsed AND ({_OK}) AS ok, {_SELECT} FROM prepared
+"""  # noqa: S608 - constant SQL
+# from_json reads a list where the structure has an object as an empty object: such a line goes to Python.
+_GUARD = r"""NOT regexp_matches(line, '"comments"\s*:\s*\[')"""
+
+#: Bulk reader of Graph API page posts, one per line.
+BULK = JsonTreesBulk(structure=_STRUCTURE, guard=_GUARD, nodes=_NODES, rows_of=_unit_rows)
+
+
+@register("meta-graph", sniff=_sniff, bulk=BULK)
 def read_meta_graph(ctx: ReadContext) -> Iterator[Row | Reject]:
     """Read Graph API page posts with their comments (JSON or JSON Lines)."""
     for item in json_units(ctx, _split):
         if isinstance(item, Reject):
             yield item
         else:
-            unit, line, offset, obj = item
-            if isinstance(obj, dict) and isinstance(obj.get("data"), list) and "created_time" not in obj:
-                for p in obj["data"]:  # a JSONL file of whole response pages
-                    yield from _rows_of(unit, line, offset, p)
-            else:
-                yield from _rows_of(unit, line, offset, obj)
+            yield from _unit_rows(*item)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["install_macros", "python_whitespace", "ISO_PATTERN"]
+__all__ = ["install_macros", "python_whitespace", "re2_class", "ISO_PATTERN"]
 
 #: ISO 8601 forms taken by the bulk path.
 ISO_PATTERN = (
@@ -72,7 +72,8 @@ def python_whitespace() -> tuple[int, ...]:
     return tuple(cp for cp in range(0x10000) if chr(cp).isspace())
 
 
-def _re2_class(cps: tuple[int, ...]) -> str:
+def re2_class(cps: tuple[int, ...]) -> str:
+    """An RE2 character class of the code points ``cps`` (sorted), as ranges."""
     parts: list[str] = []
     start = prev = cps[0]
     for cp in [*cps[1:], -1]:
@@ -104,7 +105,7 @@ def _lit(s: str) -> str:
 
 def _macros() -> list[str]:
     ws = python_whitespace()
-    ws_class = _re2_class(ws)
+    ws_class = re2_class(ws)
     strip_re = _lit(f"^{ws_class}+|{ws_class}+$")
     iso = _lit(ISO_PATTERN)
     lenient = " OR ".join(f"regexp_matches(line, {_lit(p)})" for p in _LENIENT)
