@@ -83,8 +83,8 @@ class LineBlocks:
     """Blocks of whole lines read from ``stream`` (see the module docstring)."""
 
     def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self._buf = b""
+        self._readinto = stream.readinto  # type: ignore[attr-defined]  # files, gzip, zstd and BytesIO have it
+        self._buf = bytearray()
         self._pos = 0  # position of the next unread byte in _buf
         self._eof = False
         self.line = 1  # number of the next unread line
@@ -99,21 +99,25 @@ class LineBlocks:
         have = len(self._buf) - self._pos
         if have >= want or self._eof:
             return have > 0
-        parts = [self._buf[self._pos :]]
-        while have < want:
-            chunk = self._stream.read(max(_READ, want - have))
-            if not chunk:
-                self._eof = True
-                break
-            parts.append(chunk)
-            have += len(chunk)
-        self._buf = b"".join(parts)
+        # the unread bytes, then the stream read straight in after them: one copy of the data
+        buf = bytearray(have + max(_READ, want - have))
+        with memoryview(buf) as view:
+            view[:have] = memoryview(self._buf)[self._pos :]
+            while have < want:
+                got = self._readinto(view[have:])
+                if not got:
+                    self._eof = True
+                    break
+                have += got
+        del buf[have:]
+        self._buf = buf
         self._pos = 0
         return have > 0
 
     def _take(self, end: int, nl: np.ndarray) -> Block:
         """The block up to ``end``, whose newlines are at ``nl`` (relative to the current position)."""
-        data = self._buf[self._pos : end]
+        with memoryview(self._buf) as view:
+            data = bytes(view[self._pos : end])
         starts = _starts(nl, len(data), bool(data) and data[-1] != _NL)
         n_lines = len(starts) - 1
         blk = Block(data, self.line, self.offset, n_lines, starts)
@@ -188,7 +192,7 @@ class LineBlocks:
                 buf, pos = self._buf, self._pos
                 end = buf.find(b"\n", pos)
             stop = len(buf) if end < 0 else end + 1
-            line = buf[pos:stop]
+            line = bytes(buf[pos:stop])
             line_no, offset = self.line, self.offset
             self._pos = stop
             self.line += 1
