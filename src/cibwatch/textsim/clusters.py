@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import xxhash
 
 from ..errors import ParameterError
@@ -190,7 +191,7 @@ def text_clusters(
             return texts_col[int(r)].as_py()
 
     texts = _Texts()
-    store_lang = posts.column("lang").to_pylist() if "lang" in posts.column_names else None
+    lang_col = posts.column("lang").combine_chunks().cast(pa.string()) if "lang" in posts.column_names else None
     scope = None
     if p["text_scope"] is not None and "scope" in posts.column_names:
         scope = [s or "" for s in posts.column("scope").to_pylist()]
@@ -271,18 +272,22 @@ def text_clusters(
     lang_of: dict[int, str | None] = {}
 
     def detect(rows: list[int]) -> list[str | None]:
-        need = [r for r in dict.fromkeys(rows) if r not in lang_of and (store_lang is None or store_lang[r] is None)]
+        """The stored language of each post, else the one detected from its text."""
+        stored = lang_col.take(pa.array(rows, pa.int64())).to_pylist() if lang_col is not None else [None] * len(rows)
+        need = [r for r, lg in dict(zip(rows, stored, strict=True)).items() if lg is None and r not in lang_of]
         if need:
             lang_of.update(zip(need, detect_languages([texts[r] for r in need], languages=p["languages"]), strict=True))
-        return [store_lang[r] if store_lang is not None and store_lang[r] is not None else lang_of[r] for r in rows]
+        return [lg if lg is not None else lang_of[r] for r, lg in zip(rows, stored, strict=True)]
 
     shared_units = np.flatnonzero(shared)
     store_langs: dict[int, set[str]] = {}
-    if store_lang is not None:
-        for r in rows_with.tolist():
-            lg = store_lang[r]
-            if lg and shared[unit_of_post[r]]:
-                store_langs.setdefault(int(unit_of_post[r]), set()).add(lg)
+    if lang_col is not None:  # the stored languages of each shared cluster's posts
+        rows = rows_with[shared[post_unit]]
+        langs = lang_col.take(pa.array(rows))
+        seen = pa.table({"u": unit_of_post[rows], "lang": langs}).filter(pc.not_equal(pc.fill_null(langs, ""), ""))
+        distinct = seen.group_by(["u", "lang"]).aggregate([])
+        for u, lg in zip(distinct.column("u").to_pylist(), distinct.column("lang").to_pylist(), strict=True):
+            store_langs.setdefault(int(u), set()).add(lg)
     rep_langs = detect(rep_row[shared_units].tolist()) if describe and shared_units.size else [None] * shared_units.size
     cluster_rows: list[dict[str, Any]] = []
     for u, lg in zip(shared_units.tolist(), rep_langs, strict=True):
