@@ -16,7 +16,7 @@ Parts:
    undirected pairs without self-loops, and the weights both ways.
    cibwatch's default mode (null model, caps) is timed on all three at once.
    cibwatch's worker times its whole process (imports, reading the Parquet
-   file; the median of ``--repeat`` processes, default 3) and applies :func:`cibwatch.runtime.retain_freed_memory` first, as
+   file; the median of ``--repeat`` processes, default 3) and applies :func:`cibwatch.runtime.configure_process` first, as
    the ``cibwatch`` command does.
 3. ``--large``: 5M posts of each network (co-repost, co-reply, co-link, one
    fit each) and 10M mixed traces in one fit, cibwatch only, with peak RSS.
@@ -158,9 +158,9 @@ def worker_ours(path: str, out: str, mode: str) -> None:
 
     t0 = time.perf_counter()  # imports count
     from cibwatch.coordination import CoordinationDetector
-    from cibwatch.runtime import retain_freed_memory
+    from cibwatch.runtime import configure_process
 
-    retain_freed_memory()  # as the cibwatch command does at start-up
+    configure_process()  # as the cibwatch command does at start-up
 
     posts = pq.read_table(path)
     res: dict[str, object] = {"read_s": time.perf_counter() - t0}

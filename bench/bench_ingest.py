@@ -44,8 +44,8 @@ _MEASURE = textwrap.dedent(
     if kind == "cibwatch":
         from cibwatch import Store
         from cibwatch.ingest import ingest_paths
-        from cibwatch.runtime import retain_freed_memory
-        retain_freed_memory()  # as the cibwatch command does
+        from cibwatch.runtime import configure_process
+        configure_process()  # as the cibwatch command does
         with Store(db) as store:
             rep = ingest_paths(store, [path], progress=False)
         rows = rep.rows_read

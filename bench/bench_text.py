@@ -145,7 +145,9 @@ def _workload(n: int) -> Path:
 # -- workers (each in its own process) ------------------------------------------------------
 def worker_e2e(path: str, out: str) -> None:
     from bench.bench_coordination import PeakRSS
+    from cibwatch.runtime import configure_process
 
+    configure_process()  # as the cibwatch command does at start-up
     peak = PeakRSS()
     posts = pq.read_table(path)
     from cibwatch.normalize.lang import detect_languages

@@ -52,3 +52,55 @@ def test_large_arrays_come_from_the_reusable_heap_once_applied():
 def test_the_users_own_malloc_settings_win():
     applied, mapped = _probe(True, MALLOC_ARENA_MAX="2")
     assert applied == "False" and mapped >= 10 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("setting", "stalls"),
+    [
+        ("always defer defer+madvise [madvise] never", True),
+        ("always defer [defer+madvise] madvise never", True),
+        ("[always] defer defer+madvise madvise never", False),  # every fault may stall: the advice changes nothing
+        ("always [defer] defer+madvise madvise never", False),
+        ("always defer defer+madvise madvise [never]", False),
+        ("", False),
+    ],
+)
+def test_which_defrag_settings_stall_on_the_huge_page_advice(setting, stalls):
+    from cibwatch.runtime import thp_defrag_stalls
+
+    assert thp_defrag_stalls(setting) is stalls
+
+
+# In a fresh process: whether NumPy still advises huge pages after skip_huge_page_stalls(defrag file).
+HUGE_PROBE = """
+import sys
+from pathlib import Path
+import numpy as np
+from cibwatch.runtime import skip_huge_page_stalls
+applied = skip_huge_page_stalls(Path(sys.argv[1]))
+print(applied, np._core.multiarray._get_madvise_hugepage())
+"""
+
+
+def _huge_probe(tmp_path, setting: str | None, **env: str) -> list[str]:
+    f = tmp_path / f"defrag-{len(list(tmp_path.iterdir()))}"
+    if setting is not None:
+        f.write_text(setting + "\n")
+    clean = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    return subprocess.run(
+        [sys.executable, "-c", HUGE_PROBE, str(f)], env={**clean, **env}, capture_output=True, text=True, check=True
+    ).stdout.split()
+
+
+def test_numpy_stops_advising_huge_pages_only_where_the_kernel_stalls(tmp_path):
+    default = _huge_probe(tmp_path, "always defer defer+madvise madvise [never]")
+    assert default[0] == "False"  # nothing applied: NumPy's own default (advice on for recent kernels)
+    assert _huge_probe(tmp_path, "always defer defer+madvise [madvise] never") == ["True", "False"]
+    assert _huge_probe(tmp_path, None) == default  # no such file: not Linux, or no huge pages
+
+
+def test_the_users_own_numpy_setting_wins(tmp_path):
+    assert _huge_probe(tmp_path, "always defer defer+madvise [madvise] never", NUMPY_MADVISE_HUGEPAGE="1") == [
+        "False",
+        "True",
+    ]

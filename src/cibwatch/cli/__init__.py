@@ -32,9 +32,9 @@ def load_commands() -> None:
 
 
 def main() -> None:
-    from ..runtime import retain_freed_memory
+    from ..runtime import configure_process
 
-    retain_freed_memory()  # freed arrays are reused, not page-faulted in again (see cibwatch.runtime)
+    configure_process()  # memory reused, no waits for huge pages (see cibwatch.runtime)
     load_commands()
     run_app()
 
