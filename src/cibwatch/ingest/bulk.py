@@ -79,17 +79,22 @@ class JsonLinesBulk:
     rows_of: RowsOf
 
     def convert_sql(self) -> str:
-        structure = "'" + json.dumps(self.structure).replace("'", "''") + "'"
-        # ``line`` holds unvalidated bytes: from_json rejects invalid UTF-8 (NULL), and the line itself
-        # is never returned.
-        parsed = (
-            "SELECT i, line_no AS line, "  # noqa: S608 - the format's constant SQL
-            f"CASE WHEN cw_json_strict(line) THEN try(from_json(line, {structure})) END AS t FROM _cw_lines"
-        )
         return (
             f"SELECT i, ({self.ok}) IS TRUE AS ok, {self.select}, {_TAIL} "  # noqa: S608
-            f"FROM (SELECT i, line, t, {self.prepare} FROM ({parsed}))"
+            f"FROM (SELECT i, line, t, {self.prepare} FROM ({_parsed_sql(self.structure)}))"
         )
+
+
+def _parsed_sql(structure: dict[str, Any], guard: str = "true") -> str:
+    """SQL of the block's lines parsed with ``structure``: ``i``, ``line`` (its number) and ``t`` (NULL
+    when the line is not strict JSON, fails ``guard``, or does not parse)."""
+    literal = "'" + json.dumps(structure).replace("'", "''") + "'"
+    # ``line`` holds unvalidated bytes: from_json rejects invalid UTF-8 (NULL), and the line itself
+    # is never returned.
+    return (
+        "SELECT i, line_no AS line, "  # noqa: S608 - the format's constant SQL
+        f"CASE WHEN cw_json_strict(line) AND ({guard}) THEN try(from_json(line, {literal})) END AS t FROM _cw_lines"
+    )
 
 
 @dataclass(frozen=True)
@@ -115,15 +120,10 @@ class JsonTreesBulk:
     rows_of: RowsOf
 
     def convert_sql(self) -> str:
-        structure = "'" + json.dumps(self.structure).replace("'", "''") + "'"
-        parsed = (
-            "SELECT i, line_no AS line, "  # noqa: S608 - the format's constant SQL
-            f"CASE WHEN cw_json_strict(line) AND ({self.guard}) THEN try(from_json(line, {structure})) END AS t "
-            "FROM _cw_lines"
-        )
         cols = ", ".join([*POST_COLS[: POST_COLS.index("source_line")], *_A_COLS[: _A_COLS.index("a_seq")]])
         return (
-            f"WITH parsed AS ({parsed}) SELECT i, ok IS TRUE AS ok, {cols}, line AS source_line, "  # noqa: S608
+            f"WITH parsed AS ({_parsed_sql(self.structure, self.guard)}) "  # noqa: S608
+            f"SELECT i, ok IS TRUE AS ok, {cols}, line AS source_line, "
             f"CAST(1 AS TINYINT) AS prio, ($unit0 + i) * {SEQ_PER_UNIT} + 2 * rank AS seq, "
             f"($unit0 + i) * {SEQ_PER_UNIT} + 2 * rank + 1 AS a_seq FROM ({self.nodes})"
         )
