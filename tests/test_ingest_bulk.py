@@ -73,15 +73,22 @@ def test_hostile_files_same_on_both_paths(chunk_size):
 # -- mutated X v2 JSON Lines -------------------------------------------------------
 
 
+def _damaged(rng: random.Random, line: bytes, kind: int, text_key: bytes) -> bytes | None:
+    """Kinds 0-2 of the JSON Lines mutators: the line cut short, invalid UTF-8 in its text, a trailing comma."""
+    if kind == 0:
+        return line[: rng.randrange(1, len(line))]
+    if kind == 1:
+        return line.replace(b'"' + text_key + b'":"', b'"' + text_key + b'":"\xff\xfe', 1)
+    if kind == 2:
+        return line[:-1] + b",}"  # invalid JSON (DuckDB would take it)
+    return None
+
+
 def _mutate_tweet(rng: random.Random, line: bytes) -> bytes:
     t = orjson.loads(line)
     kind = rng.randrange(40)
-    if kind == 0:
-        return line[: rng.randrange(1, len(line))]  # truncated
-    if kind == 1:
-        return line.replace(b'"text":"', b'"text":"\xff\xfe', 1)  # invalid UTF-8
-    if kind == 2:
-        return line[:-1] + b",}"  # trailing comma: invalid JSON
+    if (damaged := _damaged(rng, line, kind, b"text")) is not None:
+        return damaged
     if kind == 3:
         return line[:-1] + b',"score":NaN}'  # NaN: invalid JSON
     if kind == 4:
@@ -166,17 +173,22 @@ def _mutate_tweet(rng: random.Random, line: bytes) -> bytes:
     return orjson.dumps(t).replace(b'"__BIG__"', b"12345678901234567890123")
 
 
-def _mutated_x_v2(tmp_path: Path, seed: int, n: int = 1200) -> Path:
+def _mutated_lines(tmp_path: Path, seed: int, base: Path, mutate, rate: float) -> Path:
+    """``base``'s lines, a share ``rate`` of them mutated, a tenth repeated (later copies update earlier
+    ones), shuffled; written with a BOM, CRLF for odd seeds, no last line end every third seed."""
     rng = random.Random(seed)
-    base = write_x_v2_jsonl(tmp_path / "base.jsonl", n, seed=seed, accounts=300)
-    lines = base.read_bytes().splitlines()
-    out = [_mutate_tweet(rng, ln) if rng.random() < 0.35 else ln for ln in lines]
-    out += out[: n // 10]  # repeats: later copies update earlier ones
+    out = [mutate(rng, ln) if rng.random() < rate else ln for ln in base.read_bytes().splitlines()]
+    out += out[: len(out) // 10]
     rng.shuffle(out)
     eol = b"\r\n" if seed % 2 else b"\n"
     f = tmp_path / f"mutated-{seed}.jsonl"
     f.write_bytes(b"\xef\xbb\xbf" + eol.join(out) + (eol if seed % 3 else b""))
     return f
+
+
+def _mutated_x_v2(tmp_path: Path, seed: int, n: int = 1200) -> Path:
+    base = write_x_v2_jsonl(tmp_path / "base.jsonl", n, seed=seed, accounts=300)
+    return _mutated_lines(tmp_path, seed, base, _mutate_tweet, 0.35)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -383,12 +395,8 @@ def _mutate_node(rng: random.Random, node: dict) -> dict:
 def _mutate_post(rng: random.Random, line: bytes) -> bytes:
     post = orjson.loads(line)
     kind = rng.randrange(30)
-    if kind == 0:
-        return line[: rng.randrange(1, len(line))]  # truncated
-    if kind == 1:
-        return line.replace(b'"message":"', b'"message":"\xff', 1)  # invalid UTF-8
-    if kind == 2:
-        return line[:-1] + b",}"  # trailing comma
+    if (damaged := _damaged(rng, line, kind, b"message")) is not None:
+        return damaged
     if kind == 3:
         return b"  "  # blank
     if kind == 4:
@@ -412,16 +420,8 @@ def _mutate_post(rng: random.Random, line: bytes) -> bytes:
 
 
 def _mutated_meta(tmp_path: Path, seed: int, n: int = 8000) -> Path:
-    rng = random.Random(seed)
     base = write_meta_graph_jsonl(tmp_path / "base.jsonl", n, seed=seed, accounts=300)
-    lines = base.read_bytes().splitlines()
-    out = [_mutate_post(rng, ln) if rng.random() < 0.5 else ln for ln in lines]
-    out += out[: len(out) // 10]  # repeats: later copies update earlier ones
-    rng.shuffle(out)
-    eol = b"\r\n" if seed % 2 else b"\n"
-    f = tmp_path / f"mutated-{seed}.jsonl"
-    f.write_bytes(b"\xef\xbb\xbf" + eol.join(out) + (eol if seed % 3 else b""))
-    return f
+    return _mutated_lines(tmp_path, seed, base, _mutate_post, 0.5)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
