@@ -56,7 +56,7 @@ def _starts(nl: np.ndarray, size: int, last_open: bool) -> np.ndarray:
     n = len(nl) + 1 if last_open else len(nl)
     starts = np.empty(n + 1, np.int64)
     starts[0] = 0
-    starts[1 : len(nl) + 1] = nl[:n] + 1
+    starts[1 : len(nl) + 1] = nl + 1
     starts[n] = size
     return starts
 

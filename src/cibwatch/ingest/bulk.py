@@ -8,8 +8,9 @@ blocks of whole lines (:mod:`~cibwatch.ingest.blocks`) and per block
    an Arrow array of the block's lines, CSV with PyArrow's CSV reader;
 2. normalises them with one SQL statement (the format's ``select``, using the
    ``cw_*`` macros of :mod:`~cibwatch.ingest.sqlfn`) into a table with one
-   row per record and an ``ok`` column: true when the SQL is certain to give
-   exactly what the Python reader gives;
+   row per record (or, for a record holding a thread of posts, one per post:
+   :class:`JsonTreesBulk`) and an ``ok`` column: true when the SQL is certain
+   to give exactly what the Python reader gives;
 3. hands the ``ok`` rows to the writer as Arrow tables, and every other
    record, with its line number and byte offset, to the Python reader's
    per-record code, which stores or quarantines it with the usual reason.
