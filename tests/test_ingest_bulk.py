@@ -448,3 +448,19 @@ def test_mutated_meta_graph_same_on_both_paths(tmp_path, seed, monkeypatch):
     lines = len(f.read_bytes().splitlines())
     assert src["quarantined"] > 25 and src["stored"] > 6000
     assert lines * 0.4 < sum(taken) < lines * 0.9  # SQL took most lines, Python the rest
+
+
+def test_the_sql_macros_are_created_once_per_call_not_per_file(tmp_path, monkeypatch):
+    from cibwatch.ingest import bulk, driver
+
+    files = [write_x_v2_jsonl(tmp_path / f"x{k}.jsonl", 20, seed=k) for k in range(3)]
+    files.append(write_meta_graph_jsonl(tmp_path / "m.jsonl", 30, seed=1))
+    made = []
+    real = driver.install_macros
+    monkeypatch.setattr(driver, "install_macros", lambda con: made.append(con) or real(con))
+    monkeypatch.setattr(bulk, "install_macros", lambda con: made.append(con) or real(con))
+    with Store.memory() as store:
+        rep = ingest_paths(store, files)
+        assert rep.stored == 90 and rep.quarantined == 0 and len(made) == 1
+        rep = ingest_paths(store, [write_x_v2_jsonl(tmp_path / "later.jsonl", 5, seed=9)])
+        assert rep.stored == 5 and len(made) == 2  # a new call on the same store creates them again (harmless)

@@ -55,6 +55,7 @@ from . import x_v2 as _xv2  # noqa: F401 - registers the reader
 from .bulk import NotBulk, bulk_blocks
 from .formats import BULK, FORMATS, ReadContext, detect_format, format_names
 from .source import expand_paths, file_sha256, open_binary
+from .sqlfn import install_macros
 from .writer import MAX_SOURCES_PER_CHUNK, MAX_UNITS_SHARED, SEQ_PER_UNIT, ChunkWriter
 
 __all__ = ["ingest_paths", "IngestReport", "SourceReport", "DEFAULT_CHUNK_SIZE"]
@@ -187,6 +188,7 @@ class _Ingest:
         self.writer: ChunkWriter | None = None
         self.inflight: list[Future[dict[str, tuple[int, int, int]]]] = []
         self.reports: dict[str, SourceReport] = {}  # sources staged or committed in this call
+        self.macros = False  # the bulk readers' SQL macros exist on the store's connection
 
     def __enter__(self) -> _Ingest:
         return self
@@ -294,7 +296,10 @@ class _Ingest:
             spec = BULK.get(fmt) if self.bulk else None
             if spec is not None:
                 try:
-                    for units in bulk_blocks(spec, ctx, store.con, writer, max_lines=chunk_size):
+                    if not self.macros:  # once per call, not per file (a folder of 350 files spent 4.5 s on them)
+                        install_macros(store.con)
+                        self.macros = True
+                    for units in bulk_blocks(spec, ctx, store.con, writer, max_lines=chunk_size, macros=False):
                         if writer.pending >= chunk_size:
                             self.commit(units)
                         show()
