@@ -19,10 +19,16 @@ import orjson
 import pytest
 
 from cibwatch import Store
-from cibwatch.ingest import ingest_paths
+from cibwatch.errors import ParameterError
+from cibwatch.ingest import ingest_paths as _ingest_paths
 from cibwatch.ingest.synth import write_io_archive_csv, write_meta_graph_jsonl, write_x_v2_jsonl
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+
+def ingest_paths(*args, **kw):
+    """The ingest, sending every file whose format has a bulk reader to it (the files here are small)."""
+    return _ingest_paths(*args, bulk_min_bytes=0, **kw)
 
 _TABLES = {
     "posts": "SELECT * EXCLUDE (ingested_at, source_id) FROM posts ORDER BY platform, post_id",
@@ -464,3 +470,21 @@ def test_the_sql_macros_are_created_once_per_call_not_per_file(tmp_path, monkeyp
         assert rep.stored == 90 and rep.quarantined == 0 and len(made) == 1
         rep = ingest_paths(store, [write_x_v2_jsonl(tmp_path / "later.jsonl", 5, seed=9)])
         assert rep.stored == 5 and len(made) == 2  # a new call on the same store creates them again (harmless)
+
+
+def test_small_files_are_read_in_python_large_ones_in_bulk(tmp_path, monkeypatch):
+    from cibwatch.ingest import bulk, driver
+
+    small = write_x_v2_jsonl(tmp_path / "small.jsonl", 50, seed=1)
+    large = write_x_v2_jsonl(tmp_path / "large.jsonl", 1600, seed=2)
+    assert small.stat().st_size < driver.BULK_MIN_BYTES <= large.stat().st_size
+    read = []
+    blocks = bulk.bulk_blocks
+    monkeypatch.setattr(driver, "bulk_blocks", lambda spec, ctx, *a, **kw: read.append(ctx.path.name) or blocks(spec, ctx, *a, **kw))
+    with Store.memory() as fast, Store.memory() as slow:
+        _ingest_paths(fast, [small, large])
+        _ingest_paths(slow, [small, large], bulk=False)
+        assert read == ["large.jsonl"]
+        assert _dump(fast) == _dump(slow)
+    with pytest.raises(ParameterError, match="bulk_min_bytes"):
+        _ingest_paths(Store.memory(), [small], bulk_min_bytes=-1)
