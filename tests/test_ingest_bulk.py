@@ -457,14 +457,13 @@ def test_mutated_meta_graph_same_on_both_paths(tmp_path, seed, monkeypatch):
 
 
 def test_the_sql_macros_are_created_once_per_call_not_per_file(tmp_path, monkeypatch):
-    from cibwatch.ingest import bulk, driver
+    from cibwatch.ingest import driver
 
     files = [write_x_v2_jsonl(tmp_path / f"x{k}.jsonl", 20, seed=k) for k in range(3)]
     files.append(write_meta_graph_jsonl(tmp_path / "m.jsonl", 30, seed=1))
     made = []
     real = driver.install_macros
     monkeypatch.setattr(driver, "install_macros", lambda con: made.append(con) or real(con))
-    monkeypatch.setattr(bulk, "install_macros", lambda con: made.append(con) or real(con))
     with Store.memory() as store:
         rep = ingest_paths(store, files)
         assert rep.stored == 90 and rep.quarantined == 0 and len(made) == 1

@@ -40,7 +40,6 @@ from .blocks import BLOCK_BYTES, Block, LineBlocks, lines_array
 from .formats import ReadContext, Reject, Row
 from .records import CsvRecords, CsvUnit, RowsOf, check_header, json_line_events, json_lines_start, record_unit
 from .source import iter_lines
-from .sqlfn import install_macros
 from .writer import ACC_COLS, POST_COLS, SEQ_PER_UNIT, ChunkWriter
 
 __all__ = ["JsonLinesBulk", "JsonTreesBulk", "CsvBulk", "NotBulk", "bulk_blocks", "MIN_BLOCK_BYTES"]
@@ -156,17 +155,14 @@ def bulk_blocks(
     writer: ChunkWriter,
     *,
     max_lines: int,
-    macros: bool = True,
 ) -> Iterator[int]:
     """Stage the file's rows into ``writer`` block by block; yield the units read after each block.
 
-    ``macros``: create the ``cw_*`` macros on ``con`` first (13 ms; a caller
-    reading many files on one connection creates them once and passes False).
-    Raises :class:`NotBulk` (before staging anything) when the file is not in
-    the layout the bulk reader takes.
+    The ``cw_*`` macros must exist on ``con``
+    (:func:`~cibwatch.ingest.sqlfn.install_macros`, 13 ms: once per connection,
+    not per file). Raises :class:`NotBulk` (before staging anything) when the
+    file is not in the layout the bulk reader takes.
     """
-    if macros:
-        install_macros(con)
     if isinstance(spec, CsvBulk):
         return _csv_blocks(spec, ctx, con, writer, max_lines)
     return _json_blocks(spec, ctx, con, writer, max_lines)

@@ -306,7 +306,7 @@ class _Ingest:
                     if not self.macros:  # once per call, not per file (a folder of 350 files spent 4.5 s on them)
                         install_macros(store.con)
                         self.macros = True
-                    for units in bulk_blocks(spec, ctx, store.con, writer, max_lines=chunk_size, macros=False):
+                    for units in bulk_blocks(spec, ctx, store.con, writer, max_lines=chunk_size):
                         if writer.pending >= chunk_size:
                             self.commit(units)
                         show()
