@@ -40,6 +40,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bench.common import median_run
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -408,11 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     # this machine's first touches of fresh memory vary a lot from process to process: the
     # process with the median whole-process time is reported, with the range
     spawned = [_spawn("ours", str(path), "exact") for _ in range(max(args.repeat, 1))]
-    runs = sorted((r for r in spawned if "error" not in r), key=lambda r: r["total_s"])
-    if not runs:
+    if not any("error" not in r for r in spawned):
         print(f"cibwatch worker failed: {spawned[0]['error']}")
         return 1
-    ours = runs[len(runs) // 2]
+    ours, runs = median_run([r for r in spawned if "error" not in r], "total_s")
     default = _spawn("ours", str(path), "default")
     peer: dict = {}
     if not args.no_peer:

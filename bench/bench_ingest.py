@@ -31,6 +31,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from bench.common import median_run
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 RSS_TARGET_MB = 1536
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.repeat):
                 runs.append(_measure("cibwatch", path, t / f"{path.stem}.duckdb"))
                 (t / f"{path.stem}.duckdb").unlink(missing_ok=True)
-            ours = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]  # the median run
+            ours, _ = median_run(runs, "seconds")
             raw2 = _measure("raw", path, t / "unused.duckdb")
             load2 = _measure("load", path, t / "load2.duckdb")
             scan = min(raw1["seconds"], raw2["seconds"])

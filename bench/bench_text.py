@@ -53,6 +53,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bench.common import median_run
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -377,8 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     # wall times on a shared virtual machine vary by 10-20% from run to run (first touches of
     # memory are slow): the median of ``--repeat`` fresh processes is reported, with the range
     runs = [_spawn(sys.executable, "e2e", str(_workload(args.posts))) for _ in range(max(args.repeat, 1))]
-    ok_runs = sorted((r for r in runs if "error" not in r), key=lambda r: r["seconds"])
-    e2e = ok_runs[len(ok_runs) // 2] if ok_runs else runs[0]
+    ok = [r for r in runs if "error" not in r]
+    e2e, ok_runs = median_run(ok, "seconds") if ok else (runs[0], [])
     if ok_runs:
         e2e["runs_seconds"] = [round(r["seconds"], 2) for r in ok_runs]
         e2e["runs_peak_rss_mb"] = sorted(round(r["peak_rss_mb"]) for r in ok_runs)
