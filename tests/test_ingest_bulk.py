@@ -17,6 +17,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cibwatch import Store
 from cibwatch.errors import ParameterError
@@ -487,3 +489,26 @@ def test_small_files_are_read_in_python_large_ones_in_bulk(tmp_path, monkeypatch
         assert _dump(fast) == _dump(slow)
     with pytest.raises(ParameterError, match="bulk_min_bytes"):
         _ingest_paths(Store.memory(), [small], bulk_min_bytes=-1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=600), st.integers(1, 4))
+def test_kept_rows_are_the_filtered_rows_in_order(keep, chunks):
+    import numpy as np
+    import pyarrow as pa
+
+    from cibwatch.ingest import bulk
+
+    n = len(keep)
+    cuts = sorted({0, n, *(n * k // chunks for k in range(chunks))})
+    tbl = pa.Table.from_batches(
+        [
+            pa.record_batch({"i": list(range(a, b)), "s": [f"row {i}" for i in range(a, b)]})
+            for a, b in zip(cuts, cuts[1:], strict=False)
+        ],
+        schema=pa.schema([("i", pa.int64()), ("s", pa.string())]),
+    )
+    mask = np.array(keep, dtype=bool)
+    got = bulk._rows_where(tbl, mask)
+    assert got.schema == tbl.schema
+    assert got.to_pydict() == tbl.filter(pa.array(mask, pa.bool_())).to_pydict()

@@ -237,7 +237,7 @@ def _stage(
     bad[i_all[~okn]] = True
     keep = ~bad[i_all] if several else okn
     if keep.any():
-        good = res if keep.all() else res.filter(pa.array(keep))
+        good = _rows_where(res, keep)
         accs = good.select(_A_COLS).rename_columns(ACC_COLS)
         if accs.column("account_id").null_count:
             accs = accs.filter(pc.is_valid(accs.column("account_id")))
@@ -249,6 +249,32 @@ def _stage(
         done = i + 1
         fallback(i)
     writer.count_fast(int(taken[n] - taken[done]))
+
+
+#: Above this many dropped rows, :func:`_rows_where` copies the kept rows instead of slicing around them.
+_MAX_SLICED_GAPS = 256
+
+
+def _rows_where(tbl: pa.Table, keep: np.ndarray) -> pa.Table:
+    """The rows of ``tbl`` where ``keep`` is true, in order.
+
+    A block usually drops a handful of rows (the ones sent to Python): the kept
+    runs are then zero-copy slices rather than a copy of every column of the
+    block (the commit copies the staged chunks into row groups anyway).
+    """
+    drop = np.flatnonzero(~keep)
+    if not len(drop):
+        return tbl
+    if len(drop) > _MAX_SLICED_GAPS:
+        return tbl.filter(pa.array(keep))
+    pieces, start = [], 0
+    for d in drop.tolist():
+        if d > start:
+            pieces.append(tbl.slice(start, d - start))
+        start = d + 1
+    if start < tbl.num_rows:
+        pieces.append(tbl.slice(start))
+    return pa.concat_tables(pieces) if pieces else tbl.slice(0, 0)
 
 
 # -- CSV -----------------------------------------------------------------------------
