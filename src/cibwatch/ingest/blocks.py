@@ -15,6 +15,7 @@ and line ends (``\\n``, with any ``\\r`` before it) are not part of a line.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -37,17 +38,32 @@ _QUOTE = b'"'
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """Whole lines of the stream: ``data`` ends with ``\\n`` unless it holds the stream's last line."""
+    """Whole lines of the stream: ``data`` ends with ``\\n`` unless it holds the stream's last line.
 
-    data: bytes
+    ``data`` is a read-only view into the reader's buffer, not a copy: the
+    reader fills a buffer again only once no block (nor anything made from
+    one without copying, such as :func:`lines_array`) refers to it.
+    """
+
+    data: memoryview
     line: int  # 1-based number of the first line
     offset: int  # byte offset of the first line in the decompressed stream
     n_lines: int
     starts: np.ndarray  # where each line starts in ``data``, then ``len(data)`` (see line_starts)
+    at: int = 0  # where ``data`` starts in the buffer it views (``data.obj``)
 
     @property
     def last_line(self) -> int:
         return self.line + self.n_lines - 1
+
+    def contains(self, sub: bytes) -> bool:
+        """Whether ``sub`` occurs in ``data`` (a memoryview has no ``in`` for byte strings)."""
+        buf: bytearray = self.data.obj  # type: ignore[assignment]  # LineBlocks views a bytearray
+        return buf.find(sub, self.at, self.at + len(self.data)) >= 0
+
+    def line_bytes(self, k: int) -> bytes:
+        """The ``k``-th line of the block (0-based) without its line end."""
+        return bytes(self.data[self.starts[k] : self.starts[k + 1]]).rstrip(b"\r\n")
 
 
 def _starts(nl: np.ndarray, size: int, last_open: bool) -> np.ndarray:
@@ -61,13 +77,14 @@ def _starts(nl: np.ndarray, size: int, last_open: bool) -> np.ndarray:
     return starts
 
 
-def line_starts(data: bytes) -> np.ndarray:
+def line_starts(data: bytes | memoryview) -> np.ndarray:
     """Offsets (into ``data``) where each line of a block starts, plus ``len(data)`` at the end."""
-    nl = np.flatnonzero(np.frombuffer(data, np.uint8) == _NL)
-    return _starts(nl, len(data), bool(data) and not data.endswith(b"\n"))
+    arr = np.frombuffer(data, np.uint8)
+    nl = np.flatnonzero(arr == _NL)
+    return _starts(nl, len(arr), bool(len(arr)) and arr[-1] != _NL)
 
 
-def lines_array(data: bytes, starts: np.ndarray) -> pa.Array:
+def lines_array(data: bytes | memoryview, starts: np.ndarray) -> pa.Array:
     """The lines of a block as an Arrow ``large_string`` array, without copying or validating.
 
     Each element keeps its line end; JSON parsers skip it as trailing
@@ -85,42 +102,49 @@ class LineBlocks:
     def __init__(self, stream: BinaryIO) -> None:
         self._readinto = stream.readinto  # type: ignore[attr-defined]  # files, gzip, zstd and BytesIO have it
         self._buf = bytearray()
+        self._end = 0  # bytes of _buf that hold data (the rest is room)
         self._pos = 0  # position of the next unread byte in _buf
+        # The buffer filled before _buf, reused when nothing refers to it any more: a fresh buffer of
+        # 64 MB costs as much in page faults as reading it does.
+        self._spare: bytearray | None = None
+        self._is_nl = np.empty(0, bool)  # reused: where the bytes of a block are newlines
         self._eof = False
         self.line = 1  # number of the next unread line
         self.offset = 0  # stream offset of the next unread byte
         self._fill(len(_BOM))
-        if self._buf.startswith(_BOM):
+        if self._end >= len(_BOM) and self._buf.startswith(_BOM):
             self._pos = self.offset = len(_BOM)
 
     # -- buffer ---------------------------------------------------------------
     def _fill(self, want: int) -> bool:
         """Make at least ``want`` unread bytes available, if the stream has them."""
-        have = len(self._buf) - self._pos
+        have = self._end - self._pos
         if have >= want or self._eof:
             return have > 0
         # the unread bytes, then the stream read straight in after them: one copy of the data
-        buf = bytearray(have + max(_READ, want - have))
-        with memoryview(buf) as view:
-            view[:have] = memoryview(self._buf)[self._pos :]
+        room = have + max(_READ, want - have)
+        buf, self._spare = self._spare, None
+        # references: ``buf`` and getrefcount's argument; any other is a block or a view of one
+        if buf is None or len(buf) < room or sys.getrefcount(buf) > 2:
+            buf = bytearray(room)
+        with memoryview(buf) as view, memoryview(self._buf) as old:
+            view[:have] = old[self._pos : self._end]
             while have < want:
                 got = self._readinto(view[have:])
                 if not got:
                     self._eof = True
                     break
                 have += got
-        del buf[have:]
-        self._buf = buf
-        self._pos = 0
+        self._spare, self._buf = self._buf, buf
+        self._pos, self._end = 0, have
         return have > 0
 
     def _take(self, end: int, nl: np.ndarray) -> Block:
         """The block up to ``end``, whose newlines are at ``nl`` (relative to the current position)."""
-        with memoryview(self._buf) as view:
-            data = bytes(view[self._pos : end])
+        data = memoryview(self._buf)[self._pos : end].toreadonly()
         starts = _starts(nl, len(data), bool(data) and data[-1] != _NL)
         n_lines = len(starts) - 1
-        blk = Block(data, self.line, self.offset, n_lines, starts)
+        blk = Block(data, self.line, self.offset, n_lines, starts, self._pos)
         self._pos = end
         self.line += n_lines
         self.offset += len(data)
@@ -137,19 +161,22 @@ class LineBlocks:
         """
         if not self._fill(size + 1):
             return None
-        buf, pos = self._buf, self._pos
-        if self._eof and len(buf) - pos <= size:
-            cut = len(buf)
+        buf, pos, end = self._buf, self._pos, self._end
+        if self._eof and end - pos <= size:
+            cut = end
         else:
-            cut = buf.rfind(b"\n", pos, pos + size) + 1
+            cut = buf.rfind(b"\n", pos, min(pos + size, end)) + 1
         while cut <= 0:  # a line longer than size: extend to its end
             if self._eof:
-                cut = len(buf)
+                cut = end
                 break
-            self._fill(len(buf) - pos + size)
-            buf, pos = self._buf, self._pos
-            cut = buf.find(b"\n", pos) + 1
-        nl = np.flatnonzero(np.frombuffer(buf, np.uint8, count=cut - pos, offset=pos) == _NL)
+            self._fill(end - pos + size)
+            buf, pos, end = self._buf, self._pos, self._end
+            cut = buf.find(b"\n", pos, end) + 1
+        if len(self._is_nl) < cut - pos:
+            self._is_nl = np.empty(cut - pos, bool)
+        is_nl = self._is_nl[: cut - pos]
+        nl = np.flatnonzero(np.equal(np.frombuffer(buf, np.uint8, count=cut - pos, offset=pos), _NL, out=is_nl))
         if max_lines is not None and 0 < max_lines <= len(nl):  # more lines follow the max_lines-th: cut
             cut = pos + int(nl[max_lines - 1]) + 1
         if even_quotes and cut > pos:
@@ -186,12 +213,12 @@ class LineBlocks:
             if not self._fill(1):
                 return
             buf, pos = self._buf, self._pos
-            end = buf.find(b"\n", pos)
+            end = buf.find(b"\n", pos, self._end)
             while end < 0 and not self._eof:
-                self._fill(len(buf) - pos + _READ)
+                self._fill(self._end - pos + _READ)
                 buf, pos = self._buf, self._pos
-                end = buf.find(b"\n", pos)
-            stop = len(buf) if end < 0 else end + 1
+                end = buf.find(b"\n", pos, self._end)
+            stop = self._end if end < 0 else end + 1
             line = bytes(buf[pos:stop])
             line_no, offset = self.line, self.offset
             self._pos = stop

@@ -207,7 +207,7 @@ def _json_block(
         con.unregister("_cw_lines")
 
     def fallback(i: int) -> None:
-        raw = blk.data[starts[i] : starts[i + 1]].rstrip(b"\r\n")
+        raw = blk.line_bytes(i)
         unit = unit0 + i
         seq = unit * SEQ_PER_UNIT
         for ev in json_line_events(unit, blk.line + i, blk.offset + int(starts[i]), raw, spec.rows_of):
@@ -309,7 +309,7 @@ def _parse_csv(blk: Block, names: list[str]) -> tuple[pa.Table, np.ndarray] | No
         nl += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
     if n + int(nl.sum()) != phys:
         return None  # blank lines or line ends PyArrow reads differently: not a clean block
-    if b"\r" in blk.data:  # the Python reader drops \r before each line end, also inside quoted fields
+    if blk.contains(b"\r"):  # the Python reader drops \r before each line end, also inside quoted fields
         tbl = pa.table(
             [pc.replace_substring_regex(c, pattern="\r+\n", replacement="\n") for c in tbl.columns], names=names
         )
@@ -353,7 +353,7 @@ def _csv_blocks(spec: CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, 
                 unit = _csv_python(spec, ctx, writer, src, header, unit, blk.last_line)
             else:
                 tbl, lines = parsed
-                sql = sql_nul if b"\x00" in blk.data else sql_clean
+                sql = sql_nul if blk.contains(b"\x00") else sql_clean
                 _csv_block(spec, ctx, con, writer, sql, blk, tbl, lines, header, unit)
                 unit += tbl.num_rows
                 size = min(BLOCK_BYTES, size * 4)
