@@ -158,6 +158,8 @@ def test_ints_ok_means_int_or_none(con, v):
         ('{"a": [inf]}', False),
         ('{"a": null, "b": true}', True),
         ("[" * 1100 + "]" * 1100, False),
+        ('{"a": "' + "x" * 2000 + '", "b": [[1]]}', True),  # long but shallow
+        ('{"a": "' + "[" * 1100 + '"}', False),  # declined (brackets in a string are counted): Python decides
     ],
 )
 def test_json_strict_declines_what_orjson_refuses(con, line, strict):

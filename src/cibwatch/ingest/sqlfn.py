@@ -138,7 +138,8 @@ def _macros() -> list[str]:
         # time zone), one without stays as written (UTC by convention).
         f"""CREATE OR REPLACE TEMP MACRO cw_ts(v) AS
             CASE WHEN regexp_full_match(v, {iso}) THEN
-                     CASE WHEN strlen(v) > 10 AND regexp_matches(v, {_lit(_OFFSET)})
+                     CASE WHEN ends_with(v, 'Z') THEN TRY_CAST(v AS TIMESTAMP)  -- UTC as written
+                          WHEN strlen(v) > 10 AND regexp_matches(v, {_lit(_OFFSET)})
                           THEN make_timestamp(epoch_us(TRY_CAST(v AS TIMESTAMPTZ)))
                           ELSE TRY_CAST(v AS TIMESTAMP) END
                  WHEN regexp_full_match(v, '[0-9]{{1,13}}') THEN
@@ -154,10 +155,11 @@ def _macros() -> list[str]:
                      string_split(substr(v, 3, length(v) - 4), ''', '''), lambda x: x <> ''))
                  ELSE string_split(substr(v, 3, length(v) - 4), ''', ''')
             END""",
+        # CASE, not OR: DuckDB computes both sides of an OR for every row
         f"""CREATE OR REPLACE TEMP MACRO cw_json_strict(line) AS
             NOT ({lenient})
-            AND (strlen(line) <= {JSON_MAX_DEPTH}
-                 OR strlen(line) - strlen(replace(replace(line, '[', ''), '{{', '')) <= {JSON_MAX_DEPTH})""",
+            AND CASE WHEN strlen(line) <= {JSON_MAX_DEPTH} THEN true
+                     ELSE strlen(line) - strlen(replace(replace(line, '[', ''), '{{', '')) <= {JSON_MAX_DEPTH} END""",
     ]
 
 
