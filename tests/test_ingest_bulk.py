@@ -512,3 +512,20 @@ def test_kept_rows_are_the_filtered_rows_in_order(keep, chunks):
     got = bulk._rows_where(tbl, mask)
     assert got.schema == tbl.schema
     assert got.to_pydict() == tbl.filter(pa.array(mask, pa.bool_())).to_pydict()
+
+
+@pytest.mark.parametrize("fmt", ["x-v2", "io-archive"])
+def test_bulk_chunks_end_at_chunk_size_whatever_the_block_size(tmp_path, monkeypatch, fmt):
+    """Blocks are capped at the rows left in the chunk: every chunk but the last holds chunk_size rows
+    (with the default, whole DuckDB row groups), though blocks hold fewer and do not divide it."""
+    from cibwatch.ingest import bulk
+
+    write = write_x_v2_jsonl if fmt == "x-v2" else write_io_archive_csv
+    f = write(tmp_path / ("f.jsonl" if fmt == "x-v2" else "f.csv"), 5000, seed=4)
+    monkeypatch.setattr(bulk, "BLOCK_BYTES", f.stat().st_size // 12)  # about 420 rows a block
+    totals = []
+    with Store.memory() as store, Store.memory() as slow:
+        ingest_paths(store, [f], chunk_size=1000, on_chunk=lambda rep: totals.append(rep.rows_read))
+        _ingest_paths(slow, [f], bulk=False)
+        assert _dump(store) == _dump(slow)
+    assert list(dict.fromkeys(totals)) == [1000, 2000, 3000, 4000, 5000]  # (the file is marked complete apart)

@@ -3,7 +3,7 @@
 Public API::
 
     ingest_paths(store, paths, format="auto", mapping=None, platform=None,
-                 progress=None, chunk_size=250_000, bulk=True, bulk_min_bytes=1 MB) -> IngestReport
+                 progress=None, chunk_size=245_760, bulk=True, bulk_min_bytes=1 MB) -> IngestReport
     detect_format(path) -> str
     import_targets(store, path) -> int
     FORMATS  # name -> reader; register new ones with ``register``

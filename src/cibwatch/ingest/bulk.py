@@ -154,9 +154,11 @@ def bulk_blocks(
     con: Any,
     writer: ChunkWriter,
     *,
-    max_lines: int,
+    room: Callable[[], int],
 ) -> Iterator[int]:
     """Stage the file's rows into ``writer`` block by block; yield the units read after each block.
+
+    ``room()`` is the most lines the next block may hold (asked before each block).
 
     The ``cw_*`` macros must exist on ``con``
     (:func:`~cibwatch.ingest.sqlfn.install_macros`, 13 ms: once per connection,
@@ -164,15 +166,15 @@ def bulk_blocks(
     file is not in the layout the bulk reader takes.
     """
     if isinstance(spec, CsvBulk):
-        return _csv_blocks(spec, ctx, con, writer, max_lines)
-    return _json_blocks(spec, ctx, con, writer, max_lines)
+        return _csv_blocks(spec, ctx, con, writer, room)
+    return _json_blocks(spec, ctx, con, writer, room)
 
 
 # -- JSON Lines ------------------------------------------------------------------
 
 
 def _json_blocks(
-    spec: JsonLinesBulk | JsonTreesBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, max_lines: int
+    spec: JsonLinesBulk | JsonTreesBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, room: Callable[[], int]
 ) -> Iterator[int]:
     with ctx.open() as f:
         first = json_lines_start(iter_lines(f))
@@ -183,7 +185,7 @@ def _json_blocks(
         src = LineBlocks(f)
         src.skip_lines(first - 1 + ctx.skip_units)
         unit = ctx.units = ctx.skip_units
-        while (blk := src.next(BLOCK_BYTES, max_lines=max_lines)) is not None:
+        while (blk := src.next(BLOCK_BYTES, max_lines=room())) is not None:
             _json_block(spec, sql, con, writer, blk, unit)
             unit += blk.n_lines
             ctx.units = unit
@@ -316,7 +318,9 @@ def _parse_csv(blk: Block, names: list[str]) -> tuple[pa.Table, np.ndarray] | No
     return tbl, blk.line + np.arange(n, dtype=np.int64) + np.cumsum(nl) - nl
 
 
-def _csv_blocks(spec: CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, max_lines: int) -> Iterator[int]:
+def _csv_blocks(
+    spec: CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, room: Callable[[], int]
+) -> Iterator[int]:
     with ctx.open() as f:
         src = LineBlocks(f)
         recs = CsvRecords(src.lines())
@@ -343,7 +347,7 @@ def _csv_blocks(spec: CsvBulk, ctx: ReadContext, con: Any, writer: ChunkWriter, 
             for _ in recs.units(header, 0, skip_until=unit, until_unit=unit):
                 pass
         size = BLOCK_BYTES
-        while (blk := src.next(size, max_lines=max_lines, even_quotes=True)) is not None:
+        while (blk := src.next(size, max_lines=room(), even_quotes=True)) is not None:
             parsed = _parse_csv(blk, names)
             if parsed is None:
                 src.unread(blk)
