@@ -186,12 +186,43 @@ _ACC_FIELDS = [
     "profile_image_url",
 ]
 _ACC_KEY = "accounts.platform = s.platform AND accounts.account_id = s.account_id"
-# ``newest``: the observation is at least as recent as everything before it (stored or earlier in the chunk).
+# The fold of an account's observations in a chunk (``_cw_ad``: per field the value to set, ``fill_`` the one to
+# fill with, first/last seen). An observation is ``newest`` when it is at least as recent as everything before
+# it, stored or earlier in the chunk; a field takes the value of the last newest observation that has one.
+#
+# That needs each account's observations in file order (a window), but rarely in practice: the latest
+# observation by (time, seq) is newest unless the stored account is more recent than all of them (then none
+# is), so where it has a field, that is the field's value; and where the first observation has a field, that
+# is the one to fill with. One aggregation of whole observations finds both, and whether they decide every
+# field (``exact``: each field is in both or in no observation); only the other accounts' observations go
+# through the window. (Per-field aggregates took 1.3 s per million observations on one thread, these 0.6 s.)
+_ACC_ROW = "struct_pack(" + ", ".join(f"{c} := {c}" for c in _ACC_FIELDS) + ")"
+_ACC_GROUP = (
+    "CREATE OR REPLACE TEMP TABLE _cw_ag AS "  # noqa: S608 - constant names
+    "SELECT g.*, coalesce(a.last_seen > g.last_seen, false) AS stale, NOT g.untimed AND "
+    + " AND ".join(
+        f"(g.n_{c} = 0 OR (g.head.{c} IS NOT NULL AND (g.top.{c} IS NOT NULL OR coalesce(a.last_seen > g.last_seen, false))))"
+        for c in _ACC_FIELDS
+    )
+    + f" AS exact FROM (SELECT platform, account_id, arg_max({_ACC_ROW}, (seen_at, seq)) AS top, "
+    f"arg_min({_ACC_ROW}, seq) AS head, "
+    + ", ".join(f"count({c}) AS n_{c}" for c in _ACC_FIELDS)
+    + ", min(seen_at) AS first_seen, max(seen_at) AS last_seen, count(*) > count(seen_at) AS untimed, "
+    "arg_min(src, seq) AS src FROM _cw_sa GROUP BY platform, account_id) g "
+    "LEFT JOIN accounts a ON a.platform = g.platform AND a.account_id = g.account_id"
+)
 _ACC_FOLD = (
-    "CREATE OR REPLACE TEMP TABLE _cw_ad AS "  # noqa: S608 - constant names
+    "CREATE OR REPLACE TEMP TABLE _cw_ad AS SELECT platform, account_id, "  # noqa: S608 - constant names
+    + ", ".join(f"CASE WHEN stale THEN NULL ELSE top.{c} END AS {c}, head.{c} AS fill_{c}" for c in _ACC_FIELDS)
+    + ", first_seen, last_seen, src FROM _cw_ag WHERE exact"
+)
+_ACC_FOLD_IN_ORDER = (
+    "INSERT INTO _cw_ad "  # noqa: S608 - constant names
     "WITH obs AS (SELECT o.*, coalesce(o.seen_at >= greatest(a.last_seen, max(o.seen_at) OVER ("
     "PARTITION BY o.platform, o.account_id ORDER BY o.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)), true) "
-    "AS newest FROM _cw_sa o LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id) "
+    "AS newest FROM _cw_sa o SEMI JOIN (SELECT platform, account_id FROM _cw_ag WHERE NOT exact) x "
+    "ON x.platform = o.platform AND x.account_id = o.account_id "
+    "LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id) "
     "SELECT platform, account_id, "
     + ", ".join(
         f"arg_max({c}, seq) FILTER (WHERE newest AND {c} IS NOT NULL) AS {c}, "
@@ -507,7 +538,9 @@ class ChunkWriter:
                 if "_cw_sp" in staged:
                     _merge_posts(con, now)
                 if "_cw_sa" in staged:
+                    con.execute(_ACC_GROUP)
                     con.execute(_ACC_FOLD)
+                    con.execute(_ACC_FOLD_IN_ORDER)
                     con.execute(_ACC_UPDATE)
                     con.execute(_ACC_INSERT)
                     con.execute(_HIST_AGG)
@@ -547,5 +580,5 @@ class ChunkWriter:
             self._pool.shutdown(wait=True)
             self._bg_con.close()
             self._pool = None
-        for t in ("_cw_pd", "_cw_ad", "_cw_hd"):
+        for t in ("_cw_pd", "_cw_ag", "_cw_ad", "_cw_hd"):
             self.con.execute(f"DROP TABLE IF EXISTS {t}")  # noqa: S608 - constant names
