@@ -143,22 +143,30 @@ def _fold_value(c: str) -> str:
     return f"CASE WHEN s.own THEN COALESCE(s.{c}, posts.{c}, s.fill_{c}) ELSE COALESCE(posts.{c}, s.fill_{c}) END"
 
 
+def _in_row_order(table: str, key: str, src: str) -> str:
+    """``src`` (alias ``s``) joined on ``key`` to the rows of ``table`` it updates, with their ``rowid`` as
+    ``_rid``, in row order: DuckDB applies an update whose rows arrive out of row order one row at a time
+    (20-40x slower, duckdb/duckdb#11275); ``UPDATE table ... FROM`` this ``WHERE table.rowid = s._rid``."""
+    return f"(SELECT s.*, {table}.rowid AS _rid FROM {src} s JOIN {table} ON {key} ORDER BY {table}.rowid) s"  # noqa: S608
+
+
 _POSTS_EXISTING = "SELECT count(*) FROM {src} s WHERE EXISTS (SELECT 1 FROM posts WHERE " + _KEY + ")"  # noqa: S608 - constant names
 _POSTS_UPDATE = (
     "UPDATE posts SET "  # noqa: S608 - constant names
     + ", ".join(f"{c} = {_fold_value(c)}" for c in _SCALARS)
     + ", source_line = CASE WHEN s.own THEN s.source_line ELSE posts.source_line END"
     + ", source_id = CASE WHEN s.own THEN s.src ELSE posts.source_id END"
-    + ", ingested_at = CASE WHEN s.own THEN ? ELSE posts.ingested_at END FROM {src} s WHERE "
-    + _KEY
+    + ", ingested_at = CASE WHEN s.own THEN ? ELSE posts.ingested_at END FROM "
+    + _in_row_order("posts", _KEY, "{src}")
+    + " WHERE posts.rowid = s._rid"
 )
 # Lists are only rewritten where they change: DuckDB rewrites a row whose list column is updated.
 _POSTS_UPDATE_LISTS = (
     "UPDATE posts SET "  # noqa: S608 - constant names
     + ", ".join(f"{c} = {_fold_value(c)}" for c in _LISTS)
-    + " FROM {src} s WHERE "
-    + _KEY
-    + " AND ("
+    + " FROM "
+    + _in_row_order("posts", _KEY, "{src}")
+    + " WHERE posts.rowid = s._rid AND ("
     + " OR ".join(f"({_fold_value(c)}) IS DISTINCT FROM posts.{c}" for c in _LISTS)
     + ")"
 )
@@ -235,8 +243,9 @@ _ACC_UPDATE = (
     "UPDATE accounts SET "  # noqa: S608 - constant names
     + ", ".join(f"{c} = COALESCE(s.{c}, accounts.{c}, s.fill_{c})" for c in _ACC_FIELDS)
     + ", first_seen = least(accounts.first_seen, s.first_seen), last_seen = greatest(accounts.last_seen, s.last_seen)"
-    + " FROM _cw_ad s WHERE "
-    + _ACC_KEY
+    + " FROM "
+    + _in_row_order("accounts", _ACC_KEY, "_cw_ad")
+    + " WHERE accounts.rowid = s._rid"
 )
 _ACC_INSERT = (
     "INSERT INTO accounts (platform, account_id, " + ", ".join(_ACC_FIELDS) + ", first_seen, last_seen, source_id) "  # noqa: S608
@@ -259,7 +268,9 @@ _HIST_AGG = (
 )
 _HIST_UPDATE = (
     "UPDATE account_history SET first_seen = least(account_history.first_seen, s.first_seen), "  # noqa: S608 - constant names
-    "last_seen = greatest(account_history.last_seen, s.last_seen) FROM _cw_hd s WHERE " + _HIST_KEY
+    "last_seen = greatest(account_history.last_seen, s.last_seen) FROM "
+    + _in_row_order("account_history", _HIST_KEY, "_cw_hd")
+    + " WHERE account_history.rowid = s._rid"
 )
 _HIST_INSERT = (
     "INSERT INTO account_history (platform, account_id, field, value, first_seen, last_seen, source_id) "  # noqa: S608 - constant names
