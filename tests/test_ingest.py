@@ -450,6 +450,8 @@ def test_a_damaged_file_keeps_the_files_before_it_and_says_so(store, tmp_path, b
     assert exc.value.rows_kept == kept and ("nothing from it was stored" in str(exc.value)) == (kept == 0)
     if kept:  # chunks committed before the damage stay, the file stays unfinished
         assert src[str(cut)]["status"] == "running"
+    else:  # a file's sources row is committed with its first chunk: none, no row
+        assert str(cut) not in src
     assert store.query("SELECT count(*) AS n FROM posts WHERE account_id = '7'")[0]["n"] == kept
     _balanced(store)
     # once repaired, the same call finishes the job without duplicates

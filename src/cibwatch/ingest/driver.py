@@ -56,7 +56,7 @@ from .bulk import NotBulk, bulk_blocks
 from .formats import BULK, FORMATS, ReadContext, detect_format, format_names
 from .source import expand_paths, file_sha256, open_binary
 from .sqlfn import install_macros
-from .writer import MAX_SOURCES_PER_CHUNK, MAX_UNITS_SHARED, SEQ_PER_UNIT, ChunkWriter
+from .writer import MAX_SOURCES_PER_CHUNK, MAX_UNITS_SHARED, SEQ_PER_UNIT, SOURCE_COLS, ChunkWriter
 
 __all__ = ["ingest_paths", "IngestReport", "SourceReport", "DEFAULT_CHUNK_SIZE", "BULK_MIN_BYTES"]
 
@@ -269,9 +269,10 @@ class _Ingest:
             skip = row["resume_offset"]
         else:
             skip = 0
-            store.execute(
-                "INSERT INTO sources (source_id, path, checksum, format, platform, size_bytes, status, started_at, options) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+        # a new file's sources row goes in with its first chunk (nothing committed: no row, a re-run starts clean)
+        new = None if existing else dict(
+            zip(
+                SOURCE_COLS,
                 [
                     source_id,
                     str(path),
@@ -282,16 +283,17 @@ class _Ingest:
                     _utcnow(),
                     json.dumps({"mapping": mapping or {}, "platform": platform}),
                 ],
+                strict=True,
             )
+        )
         self.reports[source_id] = report
         ctx = ReadContext(path=path, platform=platform, mapping=dict(mapping or {}), skip_units=skip)
         first_row = report.rows_read
         task = self.progress.task(path.name)
         started = time.perf_counter()
         if self.writer is None:
-            self.writer = ChunkWriter(store, source_id, str(path), rows_before=report.rows_read, background=True)
-        else:
-            self.writer.begin_source(source_id, str(path), rows_before=report.rows_read)
+            self.writer = ChunkWriter(store, background=True)
+        self.writer.begin_source(source_id, str(path), rows_before=report.rows_read, new=new)
         writer = self.writer
         chunk_size = self.chunk_size
         shown = [0]
@@ -347,9 +349,6 @@ class _Ingest:
                 self.flush()  # the files before this one are fine
             except BaseException:  # noqa: S110 - the first error is the one to report
                 pass
-            if not existing and report.rows_read == 0:
-                # nothing committed (e.g. a missing column): forget the source so a fixed re-run starts clean
-                store.execute("DELETE FROM sources WHERE source_id = ? AND rows_read = 0", [source_id])
             raise
         return report
 
