@@ -56,7 +56,7 @@ from .bulk import NotBulk, bulk_blocks
 from .formats import BULK, FORMATS, ReadContext, detect_format, format_names
 from .source import expand_paths, file_sha256, open_binary
 from .sqlfn import install_macros
-from .writer import MAX_SOURCES_PER_CHUNK, MAX_UNITS_SHARED, SEQ_PER_UNIT, SOURCE_COLS, ChunkWriter
+from .writer import MAX_SOURCES_PER_CHUNK, MAX_UNITS_SHARED, ROW_GROUP, SEQ_PER_UNIT, ChunkWriter
 
 __all__ = ["ingest_paths", "IngestReport", "SourceReport", "DEFAULT_CHUNK_SIZE", "BULK_MIN_BYTES"]
 
@@ -65,7 +65,7 @@ __all__ = ["ingest_paths", "IngestReport", "SourceReport", "DEFAULT_CHUNK_SIZE",
 #: whole row groups is kept as written: one that leaves a partial row group makes the next
 #: checkpoint merge it with its neighbours (1.1 s of the 10 s ingest of a million X v2 posts in
 #: chunks of 250,000, 0.1 s in chunks of 245,760).
-DEFAULT_CHUNK_SIZE = 2 * 122_880
+DEFAULT_CHUNK_SIZE = 2 * ROW_GROUP
 #: Files smaller than this (on disk) are read by the Python readers even when the format has a
 #: bulk reader: a bulk read costs ~90 ms a file before its first row (a second look at the file,
 #: binding and compiling its SQL), the Python readers ~40 µs a row. Measured on X v2 JSONL files:
@@ -270,22 +270,16 @@ class _Ingest:
         else:
             skip = 0
         # a new file's sources row goes in with its first chunk (nothing committed: no row, a re-run starts clean)
-        new = None if existing else dict(
-            zip(
-                SOURCE_COLS,
-                [
-                    source_id,
-                    str(path),
-                    source_id,
-                    fmt,
-                    platform,
-                    path.stat().st_size,
-                    _utcnow(),
-                    json.dumps({"mapping": mapping or {}, "platform": platform}),
-                ],
-                strict=True,
-            )
-        )
+        new = None if existing else {
+            "source_id": source_id,
+            "path": str(path),
+            "checksum": source_id,
+            "format": fmt,
+            "platform": platform,
+            "size_bytes": path.stat().st_size,
+            "started_at": _utcnow(),
+            "options": json.dumps({"mapping": mapping or {}, "platform": platform}),
+        }
         self.reports[source_id] = report
         ctx = ReadContext(path=path, platform=platform, mapping=dict(mapping or {}), skip_units=skip)
         first_row = report.rows_read

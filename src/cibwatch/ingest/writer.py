@@ -55,7 +55,7 @@ __all__ = [
     "SEQ_PER_UNIT",
     "MAX_SOURCES_PER_CHUNK",
     "MAX_UNITS_SHARED",
-    "SOURCE_COLS",
+    "ROW_GROUP",
 ]
 
 #: Room for events of one unit in ``seq`` (a unit is a line, a CSV row or an array element).
@@ -340,14 +340,14 @@ class _Buffers:
 
 #: DuckDB's row group size: an insert from Arrow batches of this many rows writes each batch as
 #: whole row groups; from the bulk readers' batches of a few thousand rows it took twice as long.
-_ROW_GROUP = 122_880
+ROW_GROUP = 122_880
 
 
 def _in_row_groups(tbl: pa.Table) -> pa.Table:
-    """``tbl`` in batches of :data:`_ROW_GROUP` rows (one copy of its columns when it is in smaller pieces)."""
-    if tbl.num_rows <= _ROW_GROUP or all(len(c) >= _ROW_GROUP for c in tbl.column(0).chunks):
+    """``tbl`` in batches of :data:`ROW_GROUP` rows (one copy of its columns when it is in smaller pieces)."""
+    if tbl.num_rows <= ROW_GROUP or all(len(c) >= ROW_GROUP for c in tbl.column(0).chunks):
         return tbl
-    return pa.Table.from_batches(tbl.combine_chunks().to_batches(max_chunksize=_ROW_GROUP), tbl.schema)
+    return pa.Table.from_batches(tbl.combine_chunks().to_batches(max_chunksize=ROW_GROUP), tbl.schema)
 
 
 @dataclass
@@ -392,11 +392,9 @@ _NEW_SOURCES_SCHEMA = pa.schema(
         ("options", pa.string()),
     ]
 )
-#: Columns of a new source's row given to :meth:`ChunkWriter.begin_source` (``new=``).
-SOURCE_COLS = tuple(_NEW_SOURCES_SCHEMA.names)
 _SOURCES_INSERT = (
-    f"INSERT INTO sources ({', '.join(SOURCE_COLS)}, status) "  # noqa: S608 - constant names
-    f"SELECT {', '.join(SOURCE_COLS)}, 'running' FROM _cw_sn"
+    f"INSERT INTO sources ({', '.join(_NEW_SOURCES_SCHEMA.names)}, status) "  # noqa: S608 - constant names
+    f"SELECT {', '.join(_NEW_SOURCES_SCHEMA.names)}, 'running' FROM _cw_sn"
 )
 _COUNTS_UPDATE = (
     "UPDATE sources SET rows_read = sources.rows_read + c.rows, stored = sources.stored + c.stored, "
@@ -439,8 +437,9 @@ class ChunkWriter:
     ) -> None:
         """Stage the rows that follow for ``source_id`` (the previous source must be finished or discarded).
 
-        ``new`` is the ``sources`` row of a file not yet in the store (the columns of
-        :data:`SOURCE_COLS`): the first commit that holds the file inserts it, in
+        ``new`` is the ``sources`` row of a file not yet in the store, by column
+        (``source_id``, ``path``, ``checksum``, ``format``, ``platform``,
+        ``size_bytes``, ``started_at``, ``options``): the first commit that holds the file inserts it, in
         the same transaction as its first rows (an insert of its own, committed
         alone, cost ~3 ms a file: a third of the time of a folder of small exports).
         """
